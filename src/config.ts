@@ -1,0 +1,170 @@
+/**
+ * The only reader of the environment. One zod schema, one frozen typed object. `readConfig(env)` takes
+ * the environment as an argument so tests can feed it (probot style); problems come back as one readable
+ * line each, and `main.ts` prints them and exits 1.
+ */
+import { z } from 'zod';
+
+const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+/** The tenant the Microsoft 365 Agents Playground puts on its activities (local mode's default allow-list). */
+export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value) => value || fallback)
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const adminEntry = z.string().regex(/^(teams|slack):\S+$/, 'entries must look like teams:<aadObjectId> or slack:<userId>');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: optionalText,
+  STORE_URL: z
+    .string()
+    .trim()
+    .default('sqlite://./data/bot.sqlite')
+    .refine((value) => /^(sqlite|redis|rediss|postgres|postgresql):\/\//.test(value), {
+      message: 'must start with sqlite://, redis://, rediss:// or postgresql://',
+    }),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z.string().trim().default('https://slack.com/api/').pipe(z.url({ protocol: /^https?$/ })),
+  PARTNER_TENANT_ID: optionalText,
+  PARTNER_CENTER_CLIENT_ID: optionalText,
+  PARTNER_CENTER_CLIENT_SECRET: optionalText,
+  PARTNER_CENTER_REFRESH_TOKEN: optionalText,
+  SECRETS_KEY: optionalText,
+  PARTNER_CENTER_API_URL: httpUrl('https://api.partnercenter.microsoft.com'),
+  GRAPH_API_URL: httpUrl('https://graph.microsoft.com'),
+  ENTRA_AUTHORITY_URL: httpUrl('https://login.microsoftonline.com'),
+  PARTNER_CENTER_WEBHOOK_TOKEN: optionalText,
+  PARTNER_CENTER_CERT_URL_PREFIXES: list.transform((items) =>
+    items.length ? items : ['https://3psostorageacct.blob.core.windows.net/cert/'],
+  ),
+  PARTNER_CENTER_TRUSTED_CA_FILE: optionalText,
+  TEAMS_ALLOWED_TENANTS: list,
+  SLACK_ALLOWED_TEAMS: list,
+  BOT_ADMINS: list.pipe(z.array(adminEntry)),
+  PARTNER_DISPLAY_NAME: optionalText,
+  DEFAULT_LOCALE: z.enum(['en', 'de']).default('en'),
+  POLL_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
+  GDAP_DEFAULT_ROLES: list
+    .pipe(z.array(z.string().regex(GUID, 'must be Entra role template ids (GUIDs)')))
+    .transform((items) => (items.length ? items : [GLOBAL_READER, HELPDESK_ADMINISTRATOR])),
+  GDAP_DEFAULT_DURATION: z
+    .string()
+    .trim()
+    .default('P730D')
+    .refine((value) => /^P\d+D$/.test(value) && Number(value.slice(1, -1)) >= 1 && Number(value.slice(1, -1)) <= 730, {
+      message: 'must be an ISO-8601 duration in days between P1D and P730D',
+    }),
+  GDAP_ACCESS_ASSIGNMENTS: optionalText,
+});
+
+type Env = z.infer<typeof schema>;
+
+export type Mode = 'local' | 'live';
+
+export interface Config extends Env {
+  mode: Mode;
+  production: boolean;
+  teamsAllowedTenants: readonly string[];
+  slackEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and returns a frozen config, or throws a ConfigError listing every problem. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // An empty variable (as in a copied .env.sample) means "not set": its default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const config = deriveConfig(parsed.data);
+  const problems = findRuleViolations(config);
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function deriveConfig(env: Env): Config {
+  const live = Boolean(env.PARTNER_TENANT_ID || env.PARTNER_CENTER_CLIENT_ID || env.PARTNER_CENTER_CLIENT_SECRET);
+  const defaultTenant = env.MicrosoftAppTenantId ?? env.PARTNER_TENANT_ID ?? (live ? undefined : PLAYGROUND_TENANT_ID);
+  return {
+    ...env,
+    mode: live ? 'live' : 'local',
+    production: env.NODE_ENV === 'production',
+    teamsAllowedTenants: env.TEAMS_ALLOWED_TENANTS.length ? env.TEAMS_ALLOWED_TENANTS : defaultTenant ? [defaultTenant] : [],
+    slackEnabled: Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN),
+  };
+}
+
+/** Rules that span several variables; each returns one readable line. */
+function findRuleViolations(config: Config): string[] {
+  const problems: string[] = [];
+  const need = (condition: unknown, problem: string): void => {
+    if (!condition) problems.push(problem);
+  };
+  if (config.production) {
+    need(config.MicrosoftAppId, 'MicrosoftAppId: required when NODE_ENV=production (anonymous Teams requests are for development only)');
+    need(config.mode === 'live', 'PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET: required when NODE_ENV=production (local mode is for trying the bot)');
+  }
+  if (config.MicrosoftAppId && config.MicrosoftAppType !== 'UserAssignedMSI') {
+    need(config.MicrosoftAppPassword, 'MicrosoftAppPassword: required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)');
+  }
+  if (config.MicrosoftAppType === 'SingleTenant' || config.MicrosoftAppType === 'UserAssignedMSI') {
+    need(config.MicrosoftAppTenantId, `MicrosoftAppTenantId: required when MicrosoftAppType=${config.MicrosoftAppType}`);
+  }
+  if (config.slackEnabled) {
+    need(config.SLACK_BOT_TOKEN, 'SLACK_BOT_TOKEN: required when Slack is configured');
+    need(config.SLACK_SIGNING_SECRET, 'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed)');
+    need(config.SLACK_ALLOWED_TEAMS.length, 'SLACK_ALLOWED_TEAMS: required when Slack is on (comma list of Slack team ids)');
+  }
+  if (config.mode === 'live') {
+    need(config.PARTNER_TENANT_ID && config.PARTNER_CENTER_CLIENT_ID && config.PARTNER_CENTER_CLIENT_SECRET,
+      'PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET: set all three for live mode, or none for local mode');
+    need(config.PARTNER_CENTER_WEBHOOK_TOKEN, 'PARTNER_CENTER_WEBHOOK_TOKEN: required in live mode');
+  }
+  return problems;
+}
+
+/** Loads `.env` from the working directory into the environment when there is one (Node's own loader). */
+export function loadDotEnv(path = '.env'): boolean {
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
