@@ -1,7 +1,7 @@
 import type { Locale } from './chat.ts';
 
-/** Maps a platform locale (`de-DE`, `de_AT`, `en-GB`, `de`) to one the bot speaks, or undefined. */
+/** Maps a platform locale (`de-DE`, `de_AT`, `en-GB`, `de`) to one the bot speaks, or undefined (`fr`, `deu`). */
 export function toLocale(candidate: string | undefined): Locale | undefined {
-  const language = candidate?.trim().toLowerCase().slice(0, 2);
-  return language === 'de' || language === 'en' ? language : undefined;
+  const match = /^(de|en)(?:[-_][a-z0-9-_]*)?$/i.exec(candidate?.trim() ?? '');
+  return match?.[1]?.toLowerCase() as Locale | undefined;
 }

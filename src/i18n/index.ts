@@ -40,10 +40,8 @@ export function translate(locale: Locale, key: string, params: Record<string, st
 }
 
 /** `de`, `de-DE`, `de_AT`, `DE-ch` → `de`; `en`, `en-US`, … → `en`; anything else → undefined. */
-export function resolveLocale(candidate?: string): Locale | undefined {
-  const match = /^(de|en)(?:[-_][a-z0-9-_]*)?$/i.exec(candidate?.trim() ?? '');
-  return match?.[1]?.toLowerCase() as Locale | undefined;
-}
+/** One rule for the whole bot: the core's. */
+export { toLocale as resolveLocale } from '../core/locale.ts';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../core/chat.ts';
-import { toAdaptiveCard } from '../../render/adaptive-card.ts';
-import { toBlockKit } from '../../render/block-kit.ts';
+import { renderForSlack } from '../../render/render-reply.ts';
 import type { SlackOrigin } from './to-chat-event.ts';
 
 /**
@@ -9,7 +8,7 @@ import type { SlackOrigin } from './to-chat-event.ts';
  * in a direct message everything is a normal message.
  */
 export async function sendSlackReply(client: WebClient, origin: SlackOrigin, reply: Reply, direct: boolean): Promise<void> {
-  const { blocks, text } = toBlockKit(toAdaptiveCard(reply));
+  const { blocks, text } = renderForSlack(reply);
   const thread = origin.threadTs ? { thread_ts: origin.threadTs } : {};
   if (reply.private && !direct) {
     await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, blocks, text, ...thread } as never);

@@ -4,8 +4,7 @@ import { isTenantAllowed } from '../../core/access.ts';
 import type { ConversationKind } from '../../core/chat.ts';
 import type { ChatHandler } from '../../core/handle-chat-event.ts';
 import type { Logger } from '../../logger.ts';
-import { toAdaptiveCard } from '../../render/adaptive-card.ts';
-import { toBlockKit } from '../../render/block-kit.ts';
+import { renderForSlack } from '../../render/render-reply.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
 import { sendSlackReply } from './send-slack-reply.ts';
 import type { SlackReceiver } from './slack-receiver.ts';
@@ -88,7 +87,7 @@ async function answer(turn: Turn, client: WebClient, options: SlackAppOptions, l
   } catch (error) {
     if (!turn.respond || !isNotInChannel(error)) throw error;
     // The bot is not a member of this channel: answer the slash command through its response_url.
-    const { blocks, text } = toBlockKit(toAdaptiveCard(reply));
+    const { blocks, text } = renderForSlack(reply);
     await turn.respond({ blocks, text, response_type: 'ephemeral' } as never);
   }
 }

@@ -3,7 +3,7 @@ import { isTenantAllowed } from '../../core/access.ts';
 import type { Reply } from '../../core/chat.ts';
 import type { ChatHandler } from '../../core/handle-chat-event.ts';
 import type { Logger } from '../../logger.ts';
-import { toAdaptiveCard } from '../../render/adaptive-card.ts';
+import { renderForTeams } from '../../render/render-reply.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
 import { toChatEvent } from './to-chat-event.ts';
 
@@ -34,7 +34,7 @@ export function createTeamsBot(deps: TeamsBotDependencies): TeamsLogic {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: toInvokeCard(reply) } });
       return;
     }
-    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(toAdaptiveCard(reply))] });
+    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] });
   };
 }
 
@@ -44,7 +44,7 @@ function isCardAction(activity: Activity): boolean {
 
 /** Universal Actions answer with the card that replaces the clicked one. */
 function toInvokeCard(reply: Reply): object {
-  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: toAdaptiveCard(reply) };
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderForTeams(reply) };
 }
 
 async function trackInstallation(activity: Activity, references: ConversationReferences, address: ReturnType<typeof toChatEvent>['address']): Promise<void> {
