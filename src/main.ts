@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     log.info({ signal }, 'stopping: finishing in-flight work');
     bot.stop().then(
-      () => process.exit(0),
+      () => {
+        log.info({ signal }, 'stopped cleanly');
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exit(1);
