@@ -3,6 +3,7 @@ import {
   buildAppMentionRequest,
   buildBlockActionsRequest,
   buildDirectMessageRequest,
+  buildEventCallbackPayload,
   buildSlashCommandRequest,
   buildUrlVerificationRequest,
   signSlackRequest,
@@ -10,6 +11,14 @@ import {
 import { SLACK_SIGNING_SECRET, startBotUnderTest, type BotUnderTest } from './support/bot-under-test.ts';
 
 const signingSecret = SLACK_SIGNING_SECRET;
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 function textOf(blocks: unknown): string {
   return JSON.stringify(blocks);
@@ -99,6 +108,27 @@ describe('Slack: POST /slack/events', () => {
   it('when Slack verifies the URL, then the challenge comes back', async () => {
     const response = await send(buildUrlVerificationRequest({ signingSecret, challenge: 'abc123' }));
     assert.deepEqual(await response.json(), { challenge: 'abc123' });
+  });
+
+  it('when the bot joins a channel and later leaves it, then the conversation reference is stored and forgotten', async () => {
+    const references = harness.bot.store.namespace<{ reference: { channelId: string } }>('conversation-references');
+    const key = 'slack:T0FAKETEAM:C0NOTIFY';
+    const joined = { type: 'member_joined_channel', user: 'U0FAKEBOT', channel: 'C0NOTIFY', channel_type: 'C', team: 'T0FAKETEAM', event_ts: '1.1' };
+    const joinBody = JSON.stringify(buildEventCallbackPayload(joined, { eventId: 'Ev0JOIN' }));
+    assert.equal((await harness.post('/slack/events', joinBody, signSlackRequest(signingSecret, joinBody))).status, 200);
+    await waitUntil(async () => (await references.get(key)) !== undefined);
+    assert.equal((await references.get(key))?.reference.channelId, 'C0NOTIFY');
+    const leftBody = JSON.stringify(buildEventCallbackPayload({ type: 'channel_left', channel: 'C0NOTIFY', actor_id: 'U1', event_ts: '1.2' }, { eventId: 'Ev0LEFT' }));
+    await harness.post('/slack/events', leftBody, signSlackRequest(signingSecret, leftBody));
+    await waitUntil(async () => (await references.get(key)) === undefined);
+  });
+
+  it('when someone else joins a channel, then nothing is stored', async () => {
+    const joined = { type: 'member_joined_channel', user: 'U0SOMEONE', channel: 'C0OTHER', channel_type: 'C', team: 'T0FAKETEAM', event_ts: '1.1' };
+    const body = JSON.stringify(buildEventCallbackPayload(joined, { eventId: 'Ev0JOIN2' }));
+    assert.equal((await harness.post('/slack/events', body, signSlackRequest(signingSecret, body))).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await harness.bot.store.namespace('conversation-references').get('slack:T0FAKETEAM:C0OTHER'), undefined);
   });
 
   it('when the signed body is unreadable, then 400', async () => {

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.ts';
 import { renderForSlack } from '../../render/render-reply.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
 import { sendSlackReply } from './send-slack-reply.ts';
+import { trackSlackMembership } from './slack-membership.ts';
 import type { SlackReceiver } from './slack-receiver.ts';
 import { toSlackLogger } from './slack-logger.ts';
 import { createSlackUserLocales } from './slack-user-locales.ts';
@@ -64,6 +65,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
     const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId, userId: body.user.id };
     await run({ origin, kind: kindOfChannel(channelId), actionValue: action.value ?? '', respond }, client);
   });
+  trackSlackMembership(app, options.references, options.allowedTeams);
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed');
   });
