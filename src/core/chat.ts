@@ -44,6 +44,8 @@ export interface Reply {
   data: Record<string, unknown>;
   /** Only the person who asked needs to see it (Slack: ephemeral in channels). */
   private?: boolean;
+  /** Replaces the card whose button was clicked instead of posting a new message. */
+  updatesCard?: boolean;
 }
 
 /** A conversation is keyed the same way everywhere: `platform:tenant:conversation`. */
