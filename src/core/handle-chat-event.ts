@@ -1,5 +1,6 @@
 import { isAdmin, isTenantAllowed } from './access.ts';
 import type { ChatEvent, Locale, Platform, Reply } from './chat.ts';
+import type { ActionHandler } from './commands/action.ts';
 import type { Command } from './commands/command.ts';
 import { parseCommand, suggestCommands } from './commands/parse-command.ts';
 import type { ConversationSettingsStore } from './conversations/conversation-settings.ts';
@@ -8,6 +9,8 @@ import { errorReply } from './replies.ts';
 
 export interface ChatHandlerDependencies {
   commands: readonly Command[];
+  /** Card buttons by action name; `command` (run the text as a command) is built in. */
+  actions?: Record<string, ActionHandler>;
   settings: ConversationSettingsStore;
   allowedTenants: Record<Platform, readonly string[]>;
   admins: readonly string[];
@@ -26,9 +29,12 @@ export function createChatHandler(deps: ChatHandlerDependencies): ChatHandler {
     if (!isTenantAllowed(event.address, deps.allowedTenants[event.address.platform])) {
       return errorReply(locale, 'ACCESS.TENANT_NOT_ALLOWED');
     }
-    const text = event.action?.name === 'command' ? String(event.action.data.text ?? '') : event.text;
-    if (event.action && event.action.name !== 'command') return undefined;
     const admin = isAdmin(event.address.platform, event.user, deps.admins);
+    if (event.action && event.action.name !== 'command') {
+      const handler = Object.hasOwn(deps.actions ?? {}, event.action.name) ? deps.actions?.[event.action.name] : undefined;
+      return handler?.({ event, locale, isAdmin: admin, data: event.action.data });
+    }
+    const text = event.action ? String(event.action.data.text ?? '') : event.text;
     const visible = deps.commands.filter((command) => admin || !command.adminOnly);
     const parsed = parseCommand(text, deps.commands);
     if (parsed.kind === 'empty') return runHelp(deps.commands, { event, locale, isAdmin: admin, args: [] });
