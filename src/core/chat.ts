@@ -32,6 +32,11 @@ export interface ChatEvent {
   text?: string;
   /** A card button click: the action's name and the data bound to it. */
   action?: { name: string; data: Record<string, unknown> };
+  /**
+   * Asks the platform, when a command needs to know, whether people from outside the partner's
+   * organisation are in this conversation (Slack Connect, external or guest members in Teams).
+   */
+  isExternal?: () => Promise<boolean>;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Template } from 'adaptivecards-templating/lib/template-engine.js';
 import type { Reply } from '../core/chat.ts';
 import { strings } from '../i18n/index.ts';
 import { registerExpressionFunctions } from './expression-functions.ts';
-import { toInertData } from './inert.ts';
+import { toTemplateData } from './prepare/index.ts';
 import { loadTemplate } from './templates.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -17,13 +17,20 @@ const prepared = new Map<string, Template>();
 
 /**
  * Expands `cards/<reply.template>.json` into the Adaptive Card 1.5 that Teams gets (and the Slack
- * converter reads). Templates see the reply data, made inert first so no template can forget it, plus
- * `t` (the strings of reply.locale) and `locale`; those two are set last so data cannot shadow them.
+ * converter reads). Templates see the reply data, made inert first so no template can forget it and then
+ * completed by the template's prepare step (src/render/prepare), plus `t` (the strings of reply.locale)
+ * and `locale`; those two are set last so data cannot shadow them.
  * Throws when the template does not exist or an expression in it fails.
  */
 export function toAdaptiveCard(reply: Reply): AdaptiveCard {
-  const $root = { ...toInertData(reply.data), t: strings(reply.locale), locale: reply.locale };
   const template = prepareTemplate(reply.template);
+  let data: Record<string, unknown>;
+  try {
+    data = toTemplateData(reply);
+  } catch (error) {
+    throw new Error(`Card template "${reply.template}" got unusable data: ${(error as Error).message}`, { cause: error });
+  }
+  const $root = { ...data, t: strings(reply.locale), locale: reply.locale };
   let expanded: unknown;
   try {
     expanded = template.expand({ $root });

@@ -14,7 +14,8 @@ const OPTION_VALUE_MAX_CHARS = 150;
 /**
  * Adaptive Card actions → Slack `actions` blocks (25 buttons per block). The button `value` is the JSON of
  * the action's data, so the Slack edge reads the action name from `JSON.parse(value).action` (or strips
- * the `#n` suffix from action_id) and gets the same data Teams delivers.
+ * the `#n` suffix from action_id) and gets the same data Teams delivers. An Action.ShowCard becomes
+ * `{ action: 'showCard', ...its data, card: <its id> }`: its `data.action`, when given, replaces 'showCard'.
  */
 export function toActionsBlocks(actions: CardObject[], ids: ActionIds): SlackObject[] {
   const buttons = actions.filter((action) => !isHidden(action)).map((action) => toButton(action, ids));
@@ -38,8 +39,11 @@ function toButton(action: CardObject, ids: ActionIds): SlackObject {
     case 'Action.Execute':
       return toValueButton(button, readData(action), readString(action, 'verb') ?? readData(action).action, 'execute', ids);
     case 'Action.ShowCard': {
+      // Slack cannot unfold a card in place: the edge opens it (a modal) on click, so the button says which
+      // card. A ShowCard may carry `data` (Teams ignores it) to name its own action and bind a record.
       const card = readString(action, 'id') ?? 'card';
-      return toValueButton(button, { action: 'showCard', card }, 'showCard', 'showCard', ids);
+      const data = { action: 'showCard', ...readData(action), card };
+      return toValueButton(button, data, data.action, 'showCard', ids);
     }
     default:
       throw new Error(`Unsupported card action type "${type}" for Slack`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationAddress, Reply } from '../chat.ts';
+import type { Reply } from '../chat.ts';
 import type { Command, CommandContext } from '../commands/command.ts';
 import { AppError } from '../errors.ts';
 import { errorReply } from '../replies.ts';
@@ -10,17 +10,11 @@ import { parseInvitationArgs } from './parse-invitation-args.ts';
 import type { CallContext, IndirectProvider, PartnerCenter } from './partner-center.port.ts';
 import { toIndirectLink, type RelationshipLinkSource } from './relationship-link.ts';
 
-/** Tells whether people outside the partner's organisation are in a conversation (Slack Connect, external chats). */
-export interface ConversationInspector {
-  isExternal(address: ConversationAddress): Promise<boolean>;
-}
-
 export interface InvitationDependencies {
   partnerCenter: PartnerCenter;
   links: RelationshipLinkSource;
   texts: InvitationTexts;
   requests: InvitationRequests;
-  inspector: ConversationInspector;
   partnerName: string;
 }
 
@@ -40,7 +34,7 @@ async function requestRelationship(deps: InvitationDependencies, { event, locale
   const parsed = parseInvitationArgs(args);
   if (!parsed.ok) return errorReply(locale, 'INVITATION.BAD_ARGUMENTS', { detail: parsed.problem });
   // The link identifies the partner: it never goes where people from outside can read it.
-  if (await deps.inspector.isExternal(event.address)) return errorReply(locale, 'INVITATION.EXTERNAL_CONVERSATION');
+  if (event.address.external || (await event.isExternal?.())) return errorReply(locale, 'INVITATION.EXTERNAL_CONVERSATION');
   const customerLocale = parsed.args.customerLocale ?? locale;
   const call: CallContext = { locale: customerLocale, correlationId: randomUUID() };
   try {

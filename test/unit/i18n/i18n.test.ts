@@ -65,6 +65,31 @@ describe('i18n strings', () => {
       }
     }
   });
+
+  it('keeps the invitation texts that Slack limits short enough to show uncut', () => {
+    for (const locale of LOCALES) {
+      const { invitation } = strings(locale);
+      for (const text of [invitation.edit.modalTitle, invitation.edit.modalSubmit, invitation.edit.modalClose, invitation.copy.modalTitle, invitation.copy.modalClose]) {
+        assert.ok(text.length <= 24, `${locale}: "${text}" is longer than a Slack modal title (24)`);
+      }
+      const buttons = [...Object.values(invitation.actions), invitation.edit.saveConversation, invitation.edit.saveTenant, invitation.edit.cancel];
+      for (const text of [...buttons, invitation.edit.scopeConversation, invitation.edit.scopeTenant]) {
+        assert.ok(text.length <= 75, `${locale}: "${text}" is longer than a Slack button or option (75)`);
+      }
+    }
+  });
+
+  it('writes the customer email and the invitation summary as plain text: no Markdown, and the placeholders the prepare step fills', () => {
+    for (const locale of LOCALES) {
+      const email = strings(locale).invitationEmail;
+      // These land in TextRuns, which show Markdown literally.
+      const { variant, emailLanguage, subjectLabel } = strings(locale).invitation;
+      const plain = { ...email, ...variant, ...emailLanguage, subjectLabel };
+      for (const [key, text] of Object.entries(plain)) assert.doesNotMatch(text, /\*\*|\]\(|[<>_`]/, `${locale} ${key}`);
+      assert.ok(email.paragraph1.includes('{partner}') && email.subject.includes('{partner}') && email.providerNote.includes('{provider}'));
+      assert.ok(strings(locale).invitation.variant.indirect.includes('{provider}'));
+    }
+  });
 });
 
 describe('translate', () => {

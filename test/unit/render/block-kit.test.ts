@@ -100,6 +100,18 @@ describe('toBlockKit', () => {
     ]);
   });
 
+  it('lets an Action.ShowCard carry data: its action names the button, its id stays the card', () => {
+    const { blocks } = toBlockKit(card({ type: 'ActionSet', actions: [
+      { type: 'Action.ShowCard', id: 'invitation.copy', title: 'Copy', data: { action: 'invitation.copy', invitationId: 'i1', card: 'ignored' }, card: card() },
+      { type: 'Action.ShowCard', id: 'more', title: 'More', data: { invitationId: 'i2' }, card: card() },
+    ] }));
+    const [copy, more] = (blocks[0] as { elements: Record<string, unknown>[] }).elements;
+    assert.equal(copy?.action_id, 'invitation.copy');
+    assert.deepEqual(JSON.parse(String(copy?.value)), { action: 'invitation.copy', invitationId: 'i1', card: 'invitation.copy' });
+    assert.equal(more?.action_id, 'showCard');
+    assert.deepEqual(JSON.parse(String(more?.value)), { action: 'showCard', invitationId: 'i2', card: 'more' });
+  });
+
   it('throws when a button value would exceed 2,000 characters', () => {
     const action = { type: 'Action.Submit', title: 'Big', data: { action: 'x', blob: 'y'.repeat(2_000) } };
     assert.throws(() => toBlockKit(card({ type: 'ActionSet', actions: [action] })), /2000/);

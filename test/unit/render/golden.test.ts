@@ -4,7 +4,7 @@ import { LOCALES } from '../../../src/core/chat.ts';
 import { toAdaptiveCard } from '../../../src/render/adaptive-card.ts';
 import { toBlockKit } from '../../../src/render/block-kit.ts';
 import { listTemplates } from '../../../src/render/templates.ts';
-import { FIXTURES } from './support/fixtures.ts';
+import { FIXTURES, GOLDEN_VARIANTS } from './support/fixtures.ts';
 
 // `UPDATE_GOLDEN=1 npx mocha test/unit/render/golden.test.ts` rewrites the files; review the diff, then commit.
 const GOLDEN_DIRECTORY = new URL('../../golden/', import.meta.url);
@@ -31,6 +31,16 @@ describe('golden renderings', () => {
         const card = toAdaptiveCard({ template, locale, data });
         compareWithGolden(`${template}.${locale}.teams.json`, card);
         compareWithGolden(`${template}.${locale}.slack.json`, toBlockKit(card));
+      });
+    }
+  }
+
+  for (const [name, { template, data }] of Object.entries(GOLDEN_VARIANTS)) {
+    for (const locale of LOCALES) {
+      it(`${name}.${locale} matches its Teams and Slack golden files`, () => {
+        const card = toAdaptiveCard({ template, locale, data: data(locale) });
+        compareWithGolden(`${name}.${locale}.teams.json`, card);
+        compareWithGolden(`${name}.${locale}.slack.json`, toBlockKit(card));
       });
     }
   }

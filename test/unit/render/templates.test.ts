@@ -5,11 +5,12 @@ import { toAdaptiveCard } from '../../../src/render/adaptive-card.ts';
 import { toBlockKit } from '../../../src/render/block-kit.ts';
 import { assertSlackWithinBudgets, assertTeamsWithinBudgets } from '../../../src/render/budgets.ts';
 import { listTemplates } from '../../../src/render/templates.ts';
-import { FIXTURES, VARIANTS } from './support/fixtures.ts';
+import { FIXTURES, GOLDEN_VARIANTS, VARIANTS } from './support/fixtures.ts';
 import { findCardProblems } from './support/validate-adaptive-card.ts';
 
 const SAMPLES: Reply[] = [
   ...listTemplates().flatMap((template) => LOCALES.map((locale) => ({ template, locale, data: FIXTURES[template]?.(locale) ?? {} }))),
+  ...Object.values(GOLDEN_VARIANTS).flatMap(({ template, data }) => LOCALES.map((locale) => ({ template, locale, data: data(locale) }))),
   ...VARIANTS.flatMap((variant) => LOCALES.map((locale) => ({ ...variant, locale }))),
 ];
 

@@ -40,7 +40,6 @@ describe('invitation card actions', () => {
       links: createRelationshipLinkSource(partnerCenter, store, 60_000),
       texts: createInvitationTexts(store),
       requests: createInvitationRequests(store, Date.now),
-      inspector: { isExternal: async () => false },
       partnerName: 'Contoso Partner AG',
     };
     const reply = await createRequestRelationshipCommand(deps).run({ event: event(), locale: 'en', isAdmin: false, args: [] });

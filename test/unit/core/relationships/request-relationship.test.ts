@@ -41,9 +41,10 @@ function fakePartnerCenter() {
 }
 
 const event = (text: string, external = false): ChatEvent => ({
-  address: { platform: 'slack', tenantId: 'T1', conversationId: 'C1', kind: 'channel', external },
+  address: { platform: 'slack', tenantId: 'T1', conversationId: 'C1', kind: 'channel' },
   user: { id: 'U1', name: 'Ada' },
   text,
+  isExternal: async () => external,
 });
 
 describe('request relationship', () => {
@@ -59,7 +60,6 @@ describe('request relationship', () => {
       links: createRelationshipLinkSource(fake.partnerCenter, store, 60_000),
       texts: createInvitationTexts(store),
       requests: createInvitationRequests(store, () => Date.parse('2026-11-25T10:00:00Z')),
-      inspector: { isExternal: async (address) => address.external === true },
       partnerName: 'Contoso Partner AG',
     });
     run = (args, external = false) => command.run({ event: event(args.join(' '), external), locale: 'en', isAdmin: false, args });

@@ -23,6 +23,27 @@ export const CONTRACT_COMMANDS = [
   { name: 'language', key: 'language', usage: 'language de|en', aliases: ['sprache'], admin: true },
 ];
 
+/** The relationship request link as Partner Center returns it: `?`, `&`, `=` and `#` must survive every layer. */
+export const INVITATION_LINK =
+  'https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=3b33e682-00c3-41ee-9dd2-a548adf56438&msppId=0&DAP=false#/BillingAccounts/partner-invitation';
+/** The indirect form: the provider's tenant id appended as `indirectCSPId` before the fragment. */
+export const INDIRECT_INVITATION_LINK =
+  'https://admin.microsoft.com/Adminportal/Home?invType=IndirectResellerRelationship&partnerId=3b33e682-00c3-41ee-9dd2-a548adf56438&msppId=0&DAP=false&indirectCSPId=7a1c9e52-8d3f-4b6a-9c0e-2f5d8b4a6e13#/BillingAccounts/partner-invitation';
+
+const otherLocale = (locale: Locale): Locale => (locale === 'en' ? 'de' : 'en');
+
+/** `invitation` data: a direct invitation with the standard text, in the conversation's language unless overridden. */
+export function invitationData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    invitationId: 'inv-4f2a9c',
+    variant: 'direct',
+    customerLocale: 'en',
+    partnerName: 'Contoso Cloud Services GmbH',
+    link: INVITATION_LINK,
+    ...overrides,
+  };
+}
+
 /** One sample per template, the fullest version of it; these produce the golden files. */
 export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string, unknown>>> = {
   help: (locale) => ({ commands: CONTRACT_COMMANDS, language: locale, isAdmin: true }),
@@ -33,6 +54,31 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
     correlationId: '7f3c2a1e-5b7d-4c2e-9a61-0d5e8f4b2c19',
   }),
   language: (locale) => ({ language: locale }),
+  invitation: (locale) => invitationData({ customerLocale: locale }),
+};
+
+/** More golden files for templates whose shapes differ a lot: `<name>.<locale>.{teams,slack}.json`. */
+export const GOLDEN_VARIANTS: Readonly<Record<string, { template: string; data: (locale: Locale) => Record<string, unknown> }>> = {
+  // Custom text with untrusted markup, and an email in the other language than the conversation.
+  'invitation-custom': {
+    template: 'invitation',
+    data: (locale) => invitationData({ customerLocale: otherLocale(locale), customText: { paragraph1: NASTY_TEXT, paragraph2: `Second ${NASTY_TEXT}\nline two` } }),
+  },
+  'invitation-indirect': {
+    template: 'invitation',
+    data: (locale) =>
+      invitationData({
+        variant: 'indirect',
+        provider: { id: '7a1c9e52-8d3f-4b6a-9c0e-2f5d8b4a6e13', name: 'Fabrikam Distribution & Co. <!here> **KG**' },
+        customerLocale: locale,
+        link: INDIRECT_INVITATION_LINK,
+      }),
+  },
+  'invitation-editing': {
+    template: 'invitation',
+    data: (locale) =>
+      invitationData({ customerLocale: locale, editing: true, canEditForTenant: true, customText: { paragraph1: 'Our own intro <@U123>', paragraph2: '' } }),
+  },
 };
 
 /** Other shapes each template must also render cleanly (validated and budget-checked, no golden files). */
@@ -48,4 +94,21 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'error', data: {} },
   { template: 'language', data: { language: 'en' } },
   { template: 'language', data: {} },
+  { template: 'invitation', data: invitationData({ editing: true }) },
+  { template: 'invitation', data: invitationData({ editing: true, canEditForTenant: false, variant: 'indirect', provider: { id: 'p1', name: 'Provider' } }) },
+  {
+    template: 'invitation',
+    data: invitationData({
+      variant: 'indirect',
+      provider: { id: 'p1', name: 'ü'.repeat(600) },
+      partnerName: 'ß'.repeat(600),
+      customerLocale: 'de',
+      customText: { paragraph1: 'ä'.repeat(1_000), paragraph2: `${NASTY_TEXT} `.repeat(20) },
+      canEditForTenant: true,
+    }),
+  },
+  { template: 'invitation', data: invitationData({ customText: { paragraph1: '', paragraph2: '' }, canEditForTenant: true }) },
+  { template: 'invitation', data: invitationData({ customerLocale: 'fr', editing: 'yes', variant: 'other' }) },
+  // A link too long for any mailto: the email button disappears, the link stays whole.
+  { template: 'invitation', data: invitationData({ link: `${INVITATION_LINK}&pad=${'x'.repeat(1_800)}` }) },
 ];
