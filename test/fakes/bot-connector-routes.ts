@@ -2,7 +2,7 @@
  * The slice of the Bot Framework Connector REST API (v3) that botbuilder's CloudAdapter and TeamsInfo call,
  * as pure functions so the server in fake-bot-connector.ts stays about HTTP and recording.
  */
-export type ConnectorRoute = 'send' | 'reply' | 'update' | 'delete' | 'createConversation' | 'getMember' | 'unknown';
+export type ConnectorRoute = 'send' | 'reply' | 'update' | 'delete' | 'createConversation' | 'getMember' | 'listMembers' | 'unknown';
 
 export interface RouteMatch {
   route: ConnectorRoute;
@@ -67,6 +67,7 @@ export function matchConnectorRoute(method: string, rawPath: string): RouteMatch
     const route = itemId === 'history' ? 'unknown' : (byMethod[method] ?? 'unknown');
     return { route, conversationId, activityId: itemId };
   }
+  if (kind === 'pagedmembers' && itemId === undefined && method === 'GET') return { route: 'listMembers', conversationId };
   if (kind === 'members' && itemId !== undefined && method === 'GET') {
     return { route: 'getMember', conversationId, memberId: itemId };
   }
@@ -81,6 +82,7 @@ export interface AnswerContext {
   serviceUrl: string;
   nextId(): string;
   findMember(memberId: string): TeamsMember | undefined;
+  listMembers(): TeamsMember[];
 }
 
 /** The normal (fault-free) answer; mirrors the status codes Teams uses: 201 for creates, 200 otherwise. */
@@ -104,6 +106,9 @@ export function answerConnectorCall(match: RouteMatch, method: string, body: unk
       if (member) return { status: 200, body: member };
       return { status: 404, body: { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found' } } };
     }
+    case 'listMembers':
+      // TeamsInfo.getPagedMembers: one page holds everyone the test registered.
+      return { status: 200, body: { members: ctx.listMembers() } };
     default:
       return { status: 404, body: toConnectorError(404, `the fake connector has no route for ${method}`) };
   }

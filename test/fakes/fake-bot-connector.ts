@@ -52,7 +52,10 @@ export interface FakeBotConnector {
   reset(): void;
   failNext(fault: Fault, count?: number, match?: CallMatcher<ConnectorCall>): void;
   setResponder(responder: Responder<ConnectorCall> | undefined): void;
-  /** Makes `GET /v3/conversations/{any}/members/{id or aadObjectId}` (TeamsInfo.getMember) find the member. */
+  /**
+   * Makes `GET /v3/conversations/{any}/members/{id or aadObjectId}` (TeamsInfo.getMember) find the member,
+   * and `GET /v3/conversations/{any}/pagedmembers` (TeamsInfo.getPagedMembers) list it.
+   */
   addMember(member: TeamsMember): void;
   activities(): ActivityBody[];
   waitForActivities(count: number, timeoutMs?: number): Promise<ActivityBody[]>;
@@ -100,6 +103,7 @@ export function createFakeBotConnector(options: FakeBotConnectorOptions = {}): F
           serviceUrl: baseUrl ?? '',
           nextId,
           findMember: (id) => members.get(id),
+          listMembers: () => [...new Map([...members.values()].map((member) => [member.id, member])).values()],
         });
     call.status = toRecordedStatus(fault, answer.status);
     call.response = fault?.drop ? undefined : answer.body;

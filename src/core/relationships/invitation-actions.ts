@@ -9,6 +9,7 @@ import { toIndirectLink } from './relationship-link.ts';
 
 interface ViewOptions {
   editing?: boolean;
+  copy?: boolean;
 }
 
 /** The invitation card's buttons: edit, save (conversation or tenant), cancel, reset. The link is never editable. */
@@ -23,6 +24,7 @@ export function createInvitationActions(deps: InvitationDependencies): Record<st
   return {
     'invitation.edit': withRequest((context, request) => show(context, request, { editing: true })),
     'invitation.cancel': withRequest((context, request) => show(context, request)),
+    'invitation.copy': withRequest((context, request) => show(context, request, { copy: true })),
     'invitation.reset': withRequest(async (context, request) => {
       await deps.texts.reset(context.event.address);
       return show(context, request);
@@ -59,6 +61,7 @@ async function rerender(deps: InvitationDependencies, context: ActionContext, re
         partnerName: deps.partnerName,
         customText: await deps.texts.get(context.event.address),
         editing: options.editing,
+        copy: options.copy,
         canEditForTenant: context.isAdmin,
       },
       true,

@@ -10,6 +10,8 @@ export interface InvitationView {
   partnerName: string;
   customText?: CustomParagraphs;
   editing?: boolean;
+  /** The user asked for the plain text to copy (Slack shows it in a modal; Teams opens it on the card). */
+  copy?: boolean;
   canEditForTenant?: boolean;
 }
 
@@ -29,6 +31,7 @@ export function toInvitationReply(locale: Locale, view: InvitationView, updatesC
       ...(view.customText ? { customText: view.customText } : {}),
       link: view.link,
       editing: view.editing ?? false,
+      ...(view.copy ? { copy: true } : {}),
       canEditForTenant: view.canEditForTenant ?? false,
     },
   };

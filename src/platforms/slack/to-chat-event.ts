@@ -6,8 +6,6 @@ export interface SlackOrigin {
   userId: string;
   /** Set for messages inside a thread, so the answer stays in it. */
   threadTs?: string;
-  /** Slash commands carry a response_url that works even where the bot is not a member. */
-  responseUrl?: string;
 }
 
 /** Slack channel ids tell the kind: D… direct message, G… private or multi-person, C… channel. */
@@ -34,17 +32,4 @@ export function stripMentions(text: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/** A button's `value` is the JSON of the card action's data (see render/block-kit.ts). */
-export function toActionEvent(origin: SlackOrigin, kind: ConversationKind, value: string | undefined, locale?: string): ChatEvent | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(value ?? '');
-  } catch {
-    return undefined;
-  }
-  if (!data || typeof data !== 'object' || typeof (data as { action?: unknown }).action !== 'string') return undefined;
-  const record = data as Record<string, unknown>;
-  return { ...toChatEvent(origin, undefined, kind, locale), action: { name: String(record.action), data: record } };
 }

@@ -5,7 +5,8 @@ import type { ChatHandler } from '../../core/handle-chat-event.ts';
 import type { Logger } from '../../logger.ts';
 import { renderForTeams } from '../../render/render-reply.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
-import { toChatEvent } from './to-chat-event.ts';
+import { hasOutsideMembers } from './outside-members.ts';
+import { tenantOf, toChatEvent } from './to-chat-event.ts';
 
 export interface TeamsBotDependencies {
   handleChat: ChatHandler;
@@ -20,7 +21,7 @@ export type TeamsLogic = (context: TurnContext) => Promise<void>;
 export function createTeamsBot(deps: TeamsBotDependencies): TeamsLogic {
   return async (context) => {
     const activity = context.activity;
-    const event = toChatEvent(activity);
+    const event = { ...toChatEvent(activity), isExternal: () => hasOutsideMembers(context, tenantOf(activity)) };
     const allowed = isTenantAllowed(event.address, deps.allowedTenants);
     if (activity.type === 'installationUpdate' || activity.type === 'conversationUpdate') {
       if (allowed) await trackInstallation(activity, deps.references, event.address);
@@ -34,7 +35,10 @@ export function createTeamsBot(deps: TeamsBotDependencies): TeamsLogic {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: toInvokeCard(reply) } });
       return;
     }
-    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] });
+    const message = { type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] };
+    // Action.Submit: replace the clicked card in place rather than adding a new one below it.
+    if (reply.updatesCard && activity.replyToId) await context.updateActivity({ ...message, id: activity.replyToId });
+    else await context.sendActivity(message);
   };
 }
 
