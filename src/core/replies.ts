@@ -10,5 +10,5 @@ export interface ErrorDetails {
 
 /** A friendly error card; `code` selects the translated title and message (`errors.<code>`). */
 export function errorReply(locale: Locale, code: string, details: ErrorDetails = {}): Reply {
-  return { template: 'error', locale, data: { code, ...details }, private: true };
+  return { template: 'error', locale, data: { code, params: {}, ...details }, private: true };
 }

@@ -1,0 +1,128 @@
+/**
+ * What tests and local demos can do to the simulator: queue faults, read the request log, expire
+ * consent, change the customer list. Faults hit Partner Center paths (`/v1/`) unless a prefix says otherwise;
+ * prefixes match the path with its query string (`/v1/customers?size=500&seekOperation=Next`).
+ */
+import type { CustomerDirectory, CustomerInput, SimulatedCustomer } from './seed.ts';
+import type { TokenRegistry } from './tokens.ts';
+
+/** `not-json`: an HTML page; `wrong-shape`: JSON without the expected fields; `insecure-url`: an http:// link. */
+export type MalformShape = 'not-json' | 'wrong-shape' | 'insecure-url';
+
+export type Fault =
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'fail'; status: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'malform'; shape: MalformShape }
+  | { kind: 'drop' };
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** Token requests only: the OAuth grant (the form itself holds secrets and is not kept). */
+  grantType?: string;
+}
+
+export interface SimulatorControls {
+  /** The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. */
+  throttleNext(count: number, retryAfterSeconds: number, pathPrefix?: string): void;
+  /** The next `count` matching requests get `status` with the Partner Center error body. */
+  failNext(count: number, status: number, pathPrefix?: string): void;
+  /** The next `count` matching requests are answered normally, `ms` late. */
+  delayNext(count: number, ms: number, pathPrefix?: string): void;
+  /** The next `count` matching requests get 200 with a body the client must refuse. */
+  malformNext(count: number, shape?: MalformShape, pathPrefix?: string): void;
+  /** The next `count` matching requests lose their connection before any status line (a reset). */
+  dropNext(count: number, pathPrefix?: string): void;
+  /** Every refresh token issued so far answers `invalid_grant` (AADSTS700082) from now on. */
+  expireRefreshTokens(): void;
+  /** A new consent: returns a fresh, valid refresh token. */
+  issueRefreshToken(): string;
+  /** The newest refresh token the simulator issued (after rotation, the one a client should now hold). */
+  currentRefreshToken(): string;
+  requestCount(pathPrefix?: string): number;
+  /** The most recent requests (at most 10,000), oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** How often `seekOperation=Next` arrived without `MS-ContinuationToken` and restarted at page 1. */
+  pageRestarts(): number;
+  addCustomer(customer: CustomerInput): SimulatedCustomer;
+  removeCustomer(id: string): boolean;
+  /** Back to the seeded state: no faults, no log, initial refresh token, seed customers only. */
+  reset(): void;
+}
+
+export const PARTNER_CENTER_PATH_PREFIX = '/v1/';
+const REQUEST_LOG_LIMIT = 10_000;
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+  pathPrefix: string;
+}
+
+export interface SimulatorState {
+  tokens: TokenRegistry;
+  customers: CustomerDirectory;
+  record(request: RecordedRequest): void;
+  /** The first queued fault whose prefix matches `path` (with query string), consumed. */
+  takeFault(path: string): Fault | undefined;
+  countPageRestart(): void;
+  controls: SimulatorControls;
+}
+
+export function createSimulatorState(tokens: TokenRegistry, customers: CustomerDirectory): SimulatorState {
+  let faults: QueuedFault[] = [];
+  let requests: RecordedRequest[] = [];
+  let restarts = 0;
+
+  function queue(fault: Fault, count: number, pathPrefix = PARTNER_CENTER_PATH_PREFIX): void {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
+    faults.push({ fault, remaining: count, pathPrefix });
+  }
+
+  const controls: SimulatorControls = {
+    throttleNext: (count, retryAfterSeconds, pathPrefix) => queue({ kind: 'throttle', retryAfterSeconds }, count, pathPrefix),
+    failNext: (count, status, pathPrefix) => queue({ kind: 'fail', status }, count, pathPrefix),
+    delayNext: (count, ms, pathPrefix) => queue({ kind: 'delay', ms }, count, pathPrefix),
+    malformNext: (count, shape = 'not-json', pathPrefix) => queue({ kind: 'malform', shape }, count, pathPrefix),
+    dropNext: (count, pathPrefix) => queue({ kind: 'drop' }, count, pathPrefix),
+    expireRefreshTokens: () => tokens.expireRefreshTokens(),
+    issueRefreshToken: () => tokens.issueRefreshToken(),
+    currentRefreshToken: () => tokens.currentRefreshToken(),
+    requestCount: (pathPrefix = '') => requests.filter((request) => request.path.startsWith(pathPrefix)).length,
+    get requests() {
+      return requests;
+    },
+    pageRestarts: () => restarts,
+    addCustomer: (customer) => customers.add(customer),
+    removeCustomer: (id) => customers.remove(id),
+    reset() {
+      faults = [];
+      requests = [];
+      restarts = 0;
+      tokens.reset();
+      customers.reset();
+    },
+  };
+
+  return {
+    tokens,
+    customers,
+    controls,
+    record(request) {
+      requests.push(request);
+      if (requests.length > REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT / 2);
+    },
+    takeFault(path) {
+      const entry = faults.find((candidate) => path.startsWith(candidate.pathPrefix));
+      if (!entry) return undefined;
+      entry.remaining -= 1;
+      if (entry.remaining === 0) faults = faults.filter((candidate) => candidate !== entry);
+      return entry.fault;
+    },
+    countPageRestart: () => void (restarts += 1),
+  };
+}

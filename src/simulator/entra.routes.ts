@@ -1,0 +1,75 @@
+/**
+ * Entra's v2.0 token endpoint as the Partner Center client uses it: `refresh_token` (App+User, with
+ * rotation) and `client_credentials` (App-only), with Entra-shaped errors and AADSTS codes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../core/ports.ts';
+import type { RecordedRequest } from './controls.ts';
+import { PARTNER_CENTER_SCOPE } from './defaults.ts';
+import { readForm, sendEntraError, sendJson, type EntraErrorSpec } from './sim-http.ts';
+import type { TokenRegistry } from './tokens.ts';
+
+export const ENTRA_TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+
+export interface EntraRouteOptions {
+  tokens: TokenRegistry;
+  clock: Clock;
+  partnerTenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const ERRORS = {
+  tenantNotFound: { status: 400, error: 'invalid_request', code: 90002, description: "Tenant not found. Check to make sure you have the correct tenant ID." },
+  unknownClient: { status: 400, error: 'unauthorized_client', code: 700016, description: 'Application was not found in the directory.' },
+  badSecret: { status: 401, error: 'invalid_client', code: 7000215, description: 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.' },
+  badScope: { status: 400, error: 'invalid_scope', code: 70011, description: 'The provided request must include a valid scope.' },
+  badGrant: { status: 400, error: 'unsupported_grant_type', code: 70003, description: 'The app requested an unsupported grant type.' },
+  expiredGrant: { status: 400, error: 'invalid_grant', code: 700082, description: 'The refresh token has expired due to inactivity.' },
+  unknownGrant: { status: 400, error: 'invalid_grant', code: 9002313, description: 'Invalid request. Request is malformed or invalid.' },
+} satisfies Record<string, EntraErrorSpec>;
+
+export function createEntraRoutes(options: EntraRouteOptions) {
+  const fail = (response: ServerResponse, spec: EntraErrorSpec) => sendEntraError(response, spec, options.clock.now());
+
+  function checkClient(tenant: string, form: Record<string, string>): EntraErrorSpec | undefined {
+    if (tenant.toLowerCase() !== options.partnerTenantId.toLowerCase()) return ERRORS.tenantNotFound;
+    if (form.client_id !== options.clientId) return ERRORS.unknownClient;
+    if (form.client_secret !== options.clientSecret) return ERRORS.badSecret;
+    if (!(form.scope ?? '').split(' ').includes(PARTNER_CENTER_SCOPE)) return ERRORS.badScope;
+    return undefined;
+  }
+
+  function answerRefreshGrant(response: ServerResponse, form: Record<string, string>): void {
+    const outcome = options.tokens.rotateRefreshToken(form.refresh_token ?? '');
+    if (!outcome.ok) return fail(response, outcome.reason === 'expired' ? ERRORS.expiredGrant : ERRORS.unknownGrant);
+    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-user');
+    sendToken(response, accessToken, expiresIn, { refresh_token: outcome.refreshToken });
+  }
+
+  function answerClientCredentials(response: ServerResponse): void {
+    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-only');
+    sendToken(response, accessToken, expiresIn);
+  }
+
+  return {
+    async handleTokenRequest(request: IncomingMessage, response: ServerResponse, tenant: string, recorded: RecordedRequest): Promise<void> {
+      const form = await readForm(request);
+      if (form.grant_type) recorded.grantType = form.grant_type;
+      const problem = checkClient(tenant, form);
+      if (problem) return fail(response, problem);
+      if (form.grant_type === 'refresh_token') return answerRefreshGrant(response, form);
+      if (form.grant_type === 'client_credentials') return answerClientCredentials(response);
+      return fail(response, ERRORS.badGrant);
+    },
+  };
+}
+
+function sendToken(response: ServerResponse, accessToken: string, expiresIn: number, extra: Record<string, string> = {}): void {
+  sendJson(
+    response,
+    200,
+    { token_type: 'Bearer', scope: PARTNER_CENTER_SCOPE, expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken, ...extra },
+    { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
+  );
+}

@@ -1,0 +1,80 @@
+/** HTTP plumbing shared by the simulator's routes: bodies, JSON answers and the two error shapes. */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+/** Token requests are tiny; anything bigger is a client bug the simulator should not buffer. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function readForm(request: IncomingMessage): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new RangeError(`request body exceeds ${BODY_LIMIT_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))));
+    request.once('error', reject);
+  });
+}
+
+/** Lower-cased, single-valued headers: what tests assert on. */
+export function toHeaderRecord(headers: IncomingHttpHeaders): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) record[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return record;
+}
+
+/** True when nobody is listening any more (client gave up, or stop() destroyed the socket mid-delay). */
+function isGone(response: ServerResponse): boolean {
+  return response.destroyed || !response.socket || response.socket.destroyed;
+}
+
+export function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (isGone(response)) return;
+  response.writeHead(status, { 'content-length': String(Buffer.byteLength(text)), ...headers });
+  response.end(text);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(response, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
+}
+
+/** Partner Center's error body. The numeric codes are illustrative: Microsoft documents the shape, not a full list. */
+export function sendPartnerCenterError(response: ServerResponse, status: number, description: string, headers: Record<string, string> = {}): void {
+  const body = { code: PARTNER_CENTER_ERROR_CODES[status] ?? status, description, data: [], source: 'PartnerFD' };
+  sendJson(response, status, body, headers);
+}
+
+const PARTNER_CENTER_ERROR_CODES: Record<number, number> = { 400: 2000, 401: 900401, 403: 900403, 404: 600008, 429: 900429, 500: 900500, 503: 900503 };
+
+export interface EntraErrorSpec {
+  status: number;
+  error: string;
+  code: number;
+  description: string;
+}
+
+/** Entra's OAuth error body, down to the AADSTS prefix and the trace lines real clients see. */
+export function sendEntraError(response: ServerResponse, spec: EntraErrorSpec, now: number): void {
+  const traceId = randomUUID();
+  const correlationId = randomUUID();
+  const timestamp = new Date(now).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  sendJson(response, spec.status, {
+    error: spec.error,
+    error_description: `AADSTS${spec.code}: ${spec.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [spec.code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `https://login.microsoftonline.com/error?code=${spec.code}`,
+  });
+}
