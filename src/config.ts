@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+/** The partner the simulator plays in local mode, unless PARTNER_DISPLAY_NAME says otherwise. */
+export const LOCAL_PARTNER_NAME = 'Contoso Cloud Partner';
 /** The tenant the Microsoft 365 Agents Playground puts on its activities (local mode's default allow-list). */
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,6 +72,7 @@ const schema = z.object({
   SLACK_ALLOWED_TEAMS: list,
   BOT_ADMINS: list.pipe(z.array(adminEntry)),
   PARTNER_DISPLAY_NAME: optionalText,
+  INVITATION_LINK_CACHE_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(360),
   DEFAULT_LOCALE: z.enum(['en', 'de']).default('en'),
   POLL_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
   GDAP_DEFAULT_ROLES: list
@@ -126,6 +129,7 @@ function deriveConfig(env: Env): Config {
     production: env.NODE_ENV === 'production',
     teamsAllowedTenants: env.TEAMS_ALLOWED_TENANTS.length ? env.TEAMS_ALLOWED_TENANTS : defaultTenant ? [defaultTenant] : [],
     slackEnabled: Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN),
+    PARTNER_DISPLAY_NAME: env.PARTNER_DISPLAY_NAME ?? (live ? undefined : LOCAL_PARTNER_NAME),
   };
 }
 
@@ -154,6 +158,7 @@ function findRuleViolations(config: Config): string[] {
     need(config.PARTNER_TENANT_ID && config.PARTNER_CENTER_CLIENT_ID && config.PARTNER_CENTER_CLIENT_SECRET,
       'PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET: set all three for live mode, or none for local mode');
     need(config.PARTNER_CENTER_WEBHOOK_TOKEN, 'PARTNER_CENTER_WEBHOOK_TOKEN: required in live mode');
+    need(config.PARTNER_DISPLAY_NAME, 'PARTNER_DISPLAY_NAME: required in live mode (your name as customers see it in the invitation)');
   }
   return problems;
 }

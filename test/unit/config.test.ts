@@ -17,6 +17,7 @@ const LIVE = {
   PARTNER_CENTER_CLIENT_ID: '22222222-2222-2222-2222-222222222222',
   PARTNER_CENTER_CLIENT_SECRET: 'secret',
   PARTNER_CENTER_WEBHOOK_TOKEN: 'hook-token',
+  PARTNER_DISPLAY_NAME: 'Fabrikam Cloud Services GmbH',
 };
 
 describe('config', () => {
@@ -82,6 +83,12 @@ describe('config', () => {
   it('when only part of the Partner Center credentials is set, then it says to set all three', () => {
     const problems = problemsOf({ PARTNER_TENANT_ID: LIVE.PARTNER_TENANT_ID, PARTNER_CENTER_WEBHOOK_TOKEN: 't' });
     assert.ok(problems.some((line) => line.includes('set all three')), problems.join('\n'));
+  });
+
+  it('when live mode has no partner name, then it refuses; local mode has a default', () => {
+    assert.ok(problemsOf({ ...LIVE, PARTNER_DISPLAY_NAME: '' }).some((line) => line.startsWith('PARTNER_DISPLAY_NAME')));
+    assert.equal(readConfig({}).PARTNER_DISPLAY_NAME, 'Contoso Cloud Partner');
+    assert.equal(readConfig({}).INVITATION_LINK_CACHE_MINUTES, 360);
   });
 
   it('when live mode has no webhook token, then it refuses', () => {
