@@ -15,7 +15,7 @@ import { createResilience, type CircuitOptions, type RetryOptions } from './resi
 import { createHttp, parseJson, sendRequest } from './send-request.ts';
 import { toAppError } from './to-app-error.ts';
 import { createTokenProvider, type AuthMode, type TokenKind } from './token-provider.ts';
-import { customerPageSchema, readCustomer, type CustomerPage, readRelationshipRequestUrl, readWire, toCustomer, toIndirectProviders } from './wire.ts';
+import { customerPageSchema, readCustomer, type CustomerPage, type NextLink, readRelationshipRequestUrl, readWire, toCustomer, toIndirectProviders } from './wire.ts';
 
 export interface PartnerCenterClientOptions {
   apiUrl: string;
@@ -51,9 +51,11 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const tokens = createTokenProvider({ ...options, authorityUrl: options.authorityUrl.replace(/\/+$/, ''), http, clock, log });
   const resilience = createResilience(options.retry, options.circuit, clock);
 
-  async function attempt(call: Call<unknown>, context: CallContext, requestId: string, remainingMs: number, used: { token?: string; kind?: TokenKind }): Promise<string> {
-    const attemptTimeout = Math.max(1, Math.min(timeoutMs, remainingMs));
-    const { token, kind } = await tokens.getAccessToken(call.auth, attemptTimeout);
+  // Each step gets what is left of the budget, so a slow token request shortens the Partner Center wait.
+  const attemptTimeout = (remainingMs: () => number) => Math.max(1, Math.min(timeoutMs, remainingMs()));
+
+  async function attempt(call: Call<unknown>, context: CallContext, requestId: string, remainingMs: () => number, used: { token?: string; kind?: TokenKind }): Promise<string> {
+    const { token, kind } = await tokens.getAccessToken(call.auth, attemptTimeout(remainingMs));
     Object.assign(used, { token, kind });
     return sendRequest(http, {
       service: 'partner-center',
@@ -70,7 +72,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
         'MS-Contract-Version': 'v1',
         'X-Locale': X_LOCALE[context.locale] ?? X_LOCALE.en,
       },
-      timeoutMs: attemptTimeout,
+      timeoutMs: attemptTimeout(remainingMs),
     });
   }
 
@@ -125,7 +127,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     },
   };
 
-  function followNext(next: Parameters<typeof toNextPageRequest>[0], seen: Set<string>, context: CallContext): PageRequest {
+  function followNext(next: NextLink, seen: Set<string>, context: CallContext): PageRequest {
     try {
       return toNextPageRequest(next, seen);
     } catch (error) {

@@ -37,8 +37,8 @@ export interface AttemptHooks {
 }
 
 export interface Resilience {
-  /** Runs `attempt` until it succeeds or must give up; `remainingMs` is what is left of the budget. */
-  run<T>(attempt: (remainingMs: number) => Promise<T>, hooks: AttemptHooks): Promise<T>;
+  /** Runs `attempt` until it succeeds or must give up; `remainingMs()` tells what is left of the budget. */
+  run<T>(attempt: (remainingMs: () => number) => Promise<T>, hooks: AttemptHooks): Promise<T>;
 }
 
 /** An outage, as opposed to a refusal: only these count towards opening the circuit. */
@@ -58,12 +58,13 @@ export function createResilience(retryOptions: Partial<RetryOptions> = {}, circu
   return {
     run(attempt, hooks) {
       const deadline = clock.now() + options.budgetMs;
-      const plan = createRetryPlan(options, () => deadline - clock.now(), hooks);
+      const remainingMs = () => deadline - clock.now();
+      const plan = createRetryPlan(options, remainingMs, hooks);
       const policy = retry(handleWhen((error) => plan.shouldRetry(error)), {
         maxAttempts: options.maxAttempts + 1,
         backoff: new DelegateBackoff(() => plan.nextDelay()),
       });
-      return wrap(policy, breaker).execute(() => attempt(deadline - clock.now()));
+      return wrap(policy, breaker).execute(() => attempt(remainingMs));
     },
   };
 }

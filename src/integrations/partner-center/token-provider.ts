@@ -48,6 +48,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const inflight = new Map<TokenKind, Promise<CachedToken>>();
   // Set only when persisting a rotated token failed: this process still uses the newest token it got.
   let unsavedRefreshToken: string | undefined;
+  // The refresh token Entra last refused: reads skip App+User until a new consent replaces it, instead of a failing round-trip per page.
+  let refusedRefreshToken: string | undefined;
 
   async function requestToken(form: Record<string, string>, timeoutMs: number): Promise<{ accessToken: string; expiresIn: number; refreshToken?: string }> {
     const body = new URLSearchParams({ client_id: options.clientId, client_secret: options.clientSecret, ...form }).toString();
@@ -89,8 +91,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       await keepRotatedToken(refreshToken, answer.refreshToken);
       return toCached(answer.accessToken, answer.expiresIn);
     } catch (error) {
-      // A dead in-memory token must not hide a fresh consent stored meanwhile.
-      if (isConsentExpired(error)) unsavedRefreshToken = undefined;
+      if (isConsentExpired(error)) {
+        refusedRefreshToken = refreshToken;
+        // A dead in-memory token must not hide a fresh consent stored meanwhile.
+        unsavedRefreshToken = undefined;
+      }
       throw error;
     }
   }
@@ -121,18 +126,23 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     return fetching;
   }
 
-  async function getPreferringAppUser(timeoutMs: number): Promise<{ token: string; kind: TokenKind }> {
+  async function hasUsableConsent(): Promise<boolean> {
     const cached = cache.get('app-user');
-    if (!(cached && clock.now() < cached.refreshAt) && !(await currentRefreshToken())) {
-      return { token: (await getToken('app-only', timeoutMs)).token, kind: 'app-only' };
-    }
+    if (cached && clock.now() < cached.refreshAt) return true;
+    const refreshToken = await currentRefreshToken();
+    return refreshToken !== undefined && refreshToken !== refusedRefreshToken;
+  }
+
+  async function getPreferringAppUser(timeoutMs: number): Promise<{ token: string; kind: TokenKind }> {
+    const appOnly = async () => ({ token: (await getToken('app-only', timeoutMs)).token, kind: 'app-only' as const });
+    if (!(await hasUsableConsent())) return appOnly();
     try {
       return { token: (await getToken('app-user', timeoutMs)).token, kind: 'app-user' };
     } catch (error) {
       if (!isConsentExpired(error)) throw error;
       // Reading customers works App-only too; the expired consent still surfaces on the link request.
-      log.warn({ code: 'PARTNER_CENTER.CONSENT_EXPIRED' }, 'App+User consent expired; reading with App-only credentials');
-      return { token: (await getToken('app-only', timeoutMs)).token, kind: 'app-only' };
+      log.warn({ code: 'PARTNER_CENTER.CONSENT_EXPIRED' }, 'App+User consent expired; reading with App-only credentials until a new consent is stored');
+      return appOnly();
     }
   }
 
