@@ -15,6 +15,13 @@ import { SlackReceiver } from './platforms/slack/slack-receiver.ts';
 import { createTeamsAdapter } from './platforms/teams/teams-adapter.ts';
 import { createTeamsBot } from './platforms/teams/teams-bot.ts';
 import { createTeamsRoute } from './platforms/teams/teams.route.ts';
+import { setUpPartnerCenter, type PartnerCenterTuning } from './partner-center-setup.ts';
+import { createInvitationActions } from './core/relationships/invitation-actions.ts';
+import { createInvitationRequests } from './core/relationships/invitation-requests.ts';
+import { createInvitationTexts } from './core/relationships/invitation-texts.ts';
+import type { InvitationDependencies } from './core/relationships/request-relationship.command.ts';
+import { createRelationshipLinkSource } from './core/relationships/relationship-link.ts';
+import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import { createStore } from './store/create-store.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -26,12 +33,16 @@ export interface BotOptions {
   host?: string;
   /** Tests point botbuilder's OpenID metadata at a local fake. */
   teamsAuthOverrides?: Record<string, string>;
+  /** Tests shorten Partner Center timeouts and retry budgets. */
+  partnerCenterTuning?: PartnerCenterTuning;
 }
 
 export interface RunningBot {
   url: string;
   port: number;
   store: Store;
+  /** Local mode: the Partner Center simulator the bot talks to. */
+  simulator?: PartnerCenterSimulator;
   stop(): Promise<void>;
 }
 
@@ -44,8 +55,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const settings = createConversationSettings(store);
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
+  const { partnerCenter, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const invitations: InvitationDependencies = {
+    partnerCenter,
+    links: createRelationshipLinkSource(partnerCenter, store, config.INVITATION_LINK_CACHE_MINUTES * 60_000),
+    texts: createInvitationTexts(store),
+    requests: createInvitationRequests(store, Date.now),
+    partnerName: config.PARTNER_DISPLAY_NAME ?? '',
+  };
   const handleChat = createChatHandler({
-    commands: createCommandRegistry({ settings }),
+    commands: createCommandRegistry({ settings, invitations }),
+    actions: createInvitationActions(invitations),
     settings,
     allowedTenants,
     admins: config.BOT_ADMINS,
@@ -74,7 +94,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     url: running.url,
     port: running.port,
     store,
-    stop: () => (stopping ??= shutDown(running.close, inflight.drain, store, log)),
+    simulator,
+    stop: () => (stopping ??= shutDown(running.close, inflight.drain, store, log).finally(() => simulator?.stop())),
   };
 }
 

@@ -1,15 +1,21 @@
 import type { ConversationSettingsStore } from '../conversations/conversation-settings.ts';
+import { createRequestRelationshipCommand, type InvitationDependencies } from '../relationships/request-relationship.command.ts';
 import type { Command } from './command.ts';
 import { createHelpCommand } from './help.command.ts';
 import { createLanguageCommand } from './language.command.ts';
 
 export interface CommandDependencies {
   settings: ConversationSettingsStore;
+  invitations: InvitationDependencies;
 }
 
 /** Every command the bot runs, in the order `help` lists them. Only implemented commands are here. */
 export function createCommandRegistry(deps: CommandDependencies): readonly Command[] {
   const commands: Command[] = [];
-  commands.push(createHelpCommand(() => commands), createLanguageCommand(deps.settings));
+  commands.push(
+    createHelpCommand(() => commands),
+    createRequestRelationshipCommand(deps.invitations),
+    createLanguageCommand(deps.settings),
+  );
   return commands;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBot, type RunningBot } from '../../../src/app.ts';
+import { startBot, type BotOptions, type RunningBot } from '../../../src/app.ts';
 import { readConfig } from '../../../src/config.ts';
 import { createFakeBotConnector, type FakeBotConnector } from '../../fakes/fake-bot-connector.ts';
 import { createFakeSlackApi, type FakeSlackApi } from '../../fakes/fake-slack-api.ts';
@@ -27,7 +27,7 @@ export interface BotUnderTest {
  * The real bot, in-process, on 127.0.0.1 with a fresh SQLite file, talking to the loopback fakes of the
  * Bot Connector and the Slack Web API. `env` overrides any setting.
  */
-export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}): Promise<BotUnderTest> {
+export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pick<BotOptions, 'partnerCenterTuning'> = {}): Promise<BotUnderTest> {
   const connector = createFakeBotConnector();
   const slack = createFakeSlackApi();
   await Promise.all([connector.start(), slack.start()]);
@@ -45,7 +45,7 @@ export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}): Promise<Bo
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const bot = await startBot({ config, log: logs.log, host: '127.0.0.1' });
+  const bot = await startBot({ config, log: logs.log, host: '127.0.0.1', ...options });
   const post = (route: string, body: string | object, headers: Record<string, string> = {}) =>
     fetch(`${bot.url}${route}`, {
       method: 'POST',

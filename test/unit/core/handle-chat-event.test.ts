@@ -4,7 +4,22 @@ import { createCommandRegistry } from '../../../src/core/commands/command-regist
 import { createConversationSettings } from '../../../src/core/conversations/conversation-settings.ts';
 import { createChatHandler, type ChatHandler } from '../../../src/core/handle-chat-event.ts';
 import type { Store } from '../../../src/core/ports.ts';
+import { createInvitationRequests } from '../../../src/core/relationships/invitation-requests.ts';
+import { createInvitationTexts } from '../../../src/core/relationships/invitation-texts.ts';
+import type { PartnerCenter } from '../../../src/core/relationships/partner-center.port.ts';
+import { createRelationshipLinkSource } from '../../../src/core/relationships/relationship-link.ts';
 import { createStore } from '../../../src/store/create-store.ts';
+
+const unusedPartnerCenter: PartnerCenter = {
+  getRelationshipRequestUrl: async () => 'https://admin.microsoft.com/x',
+  listIndirectProviders: async () => [],
+  getCustomer: async () => {
+    throw new Error('not used');
+  },
+  async *listCustomers() {
+    yield [];
+  },
+};
 
 const TENANT = 'tenant-a';
 const ADMIN = { id: 'admin-1', locale: 'en-US' };
@@ -21,7 +36,16 @@ describe('handleChatEvent', () => {
     store = await createStore('sqlite://:memory:');
     const settings = createConversationSettings(store);
     handle = createChatHandler({
-      commands: createCommandRegistry({ settings }),
+      commands: createCommandRegistry({
+        settings,
+        invitations: {
+          partnerCenter: unusedPartnerCenter,
+          links: createRelationshipLinkSource(unusedPartnerCenter, store, 0),
+          texts: createInvitationTexts(store),
+          requests: createInvitationRequests(store, Date.now),
+          partnerName: 'Contoso',
+        },
+      }),
       settings,
       allowedTenants: { teams: [TENANT], slack: [] },
       admins: ['teams:admin-1'],
@@ -35,13 +59,13 @@ describe('handleChatEvent', () => {
     const reply = await handle(messageFrom({ id: 'user-1' }, 'help'));
     assert.equal(reply?.template, 'help');
     const names = (reply?.data.commands as { name: string }[]).map((command) => command.name);
-    assert.deepEqual(names, ['help']);
+    assert.deepEqual(names, ['help', 'request relationship']);
     assert.equal(reply?.data.isAdmin, false);
   });
 
   it('when an admin asks for help, then admin commands are listed too', async () => {
     const reply = await handle(messageFrom(ADMIN, 'help'));
-    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'language']);
+    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'language']);
   });
 
   it('when the tenant is not on the allow-list, then the answer is the refusal and nothing runs', async () => {
