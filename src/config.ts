@@ -158,6 +158,7 @@ function findRuleViolations(config: Config): string[] {
     need(config.PARTNER_TENANT_ID && config.PARTNER_CENTER_CLIENT_ID && config.PARTNER_CENTER_CLIENT_SECRET,
       'PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET: set all three for live mode, or none for local mode');
     need(config.PARTNER_CENTER_WEBHOOK_TOKEN, 'PARTNER_CENTER_WEBHOOK_TOKEN: required in live mode');
+    need(!config.PARTNER_CENTER_REFRESH_TOKEN || config.SECRETS_KEY, 'SECRETS_KEY: required with PARTNER_CENTER_REFRESH_TOKEN (Entra rotates the token and the bot keeps the new one encrypted in the store)');
     need(config.PARTNER_DISPLAY_NAME, 'PARTNER_DISPLAY_NAME: required in live mode (your name as customers see it in the invitation)');
   }
   return problems;

@@ -91,6 +91,11 @@ describe('config', () => {
     assert.equal(readConfig({}).INVITATION_LINK_CACHE_MINUTES, 360);
   });
 
+  it('when a refresh token comes without SECRETS_KEY, then it refuses', () => {
+    assert.ok(problemsOf({ ...LIVE, PARTNER_CENTER_REFRESH_TOKEN: 'rt' }).some((line) => line.startsWith('SECRETS_KEY')));
+    assert.deepEqual(problemsOf({ ...LIVE, PARTNER_CENTER_REFRESH_TOKEN: 'rt', SECRETS_KEY: 'k' }), []);
+  });
+
   it('when live mode has no webhook token, then it refuses', () => {
     const problems = problemsOf({ ...LIVE, PARTNER_CENTER_WEBHOOK_TOKEN: '' });
     assert.ok(problems.some((line) => line.startsWith('PARTNER_CENTER_WEBHOOK_TOKEN')));
