@@ -1,27 +1,14 @@
 /** HTTP plumbing shared by the simulator's routes: bodies, JSON answers and the two error shapes. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http/read-body.ts';
 
 /** Token requests are tiny; anything bigger is a client bug the simulator should not buffer. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
-export function readForm(request: IncomingMessage): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new RangeError(`request body exceeds ${BODY_LIMIT_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () => resolve(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))));
-    request.once('error', reject);
-  });
+export async function readForm(request: IncomingMessage): Promise<Record<string, string>> {
+  const body = await readBody(request, BODY_LIMIT_BYTES);
+  return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 }
 
 /** Lower-cased, single-valued headers: what tests assert on. */
