@@ -94,6 +94,22 @@ describe('request relationship: the invitation card', () => {
     assert.match(JSON.stringify(card), /Nordwind Distribution GmbH/);
   });
 
+  it('when a Teams group chat has a member from another tenant, then the link is refused with the reason', async () => {
+    harness.connector.addMember({ id: '29:guest', name: 'Outside Person', aadObjectId: 'g-1', tenantId: '77777777-7777-7777-7777-777777777777' });
+    await harness.post('/api/messages', buildChannelMessage({ serviceUrl: harness.connector.url, text: 'request relationship' }));
+    const [reply] = await harness.connector.waitForActivities(1);
+    assert.match(JSON.stringify(reply), /outside people/);
+    assert.doesNotMatch(JSON.stringify(reply), /admin\.microsoft\.com/);
+  });
+
+  it('when the link was shown, then it appears in no log line and not in /metrics', async () => {
+    await teamsCard('request relationship');
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    assert.ok(harness.logs.lines.length > 0);
+    assert.ok(!harness.logs.text().includes('partnerId='), 'no log line carries the link');
+    assert.ok(!metrics.includes('partnerId='));
+  });
+
   it('when the tenant is not on the allow-list, then no link is fetched or shown', async () => {
     await harness.post('/api/messages', buildChannelMessage({ serviceUrl: harness.connector.url, text: 'invite', tenantId: '99999999-9999-9999-9999-999999999999' }));
     const [reply] = await harness.connector.waitForActivities(1);
