@@ -21,6 +21,9 @@ export async function openSqliteDatabase(file: string, busyTimeoutMs: number): P
   const database = toSqliteDatabase(raw);
   try {
     await database.exec('PRAGMA journal_mode = WAL');
+    // With WAL, NORMAL syncs at checkpoints rather than on every commit: a crashed process loses nothing,
+    // a power cut may lose the last commits. Commits stop waiting for the disk (p99 0.4 ms → well under).
+    await database.exec('PRAGMA synchronous = NORMAL');
   } catch (error) {
     await database.close();
     throw error;

@@ -37,6 +37,7 @@ export async function createSqliteStore(location: string, options: BackendOption
   try {
     await database.exec(sql.createTables);
     await adapter.query('SELECT 1'); // surfaces a failed open or CREATE TABLE of the keyv table now
+    await adapter.query('PRAGMA synchronous = NORMAL'); // per connection; see openSqliteDatabase
   } catch (error) {
     await Promise.allSettled([database.close(), adapter.disconnect()]);
     throw toUnreachableError(`sqlite://${location}`, error);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './support/child-env.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -8,10 +9,9 @@ describe('e2e: npm run playground', function () {
   this.timeout(60_000);
 
   it('when started, then the Agents Playground serves its client and points at the bot port', async () => {
-    const { PATH, HOME } = process.env;
     const child = spawn('npm', ['run', 'playground', '--silent'], {
       cwd: ROOT,
-      env: { PATH, HOME, PORT: '3999', PLAYGROUND_PORT: '0' },
+      env: childEnv({ PORT: '3999', PLAYGROUND_PORT: '0' }),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

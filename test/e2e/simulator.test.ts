@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './support/child-env.ts';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, SIMULATOR_PARTNER_TENANT_ID } from '../../src/simulator/defaults.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -9,8 +10,7 @@ describe('e2e: npm run simulator', function () {
   this.timeout(30_000);
 
   it('when started alone, then it prints its URL and issues tokens on the Entra route', async () => {
-    const { PATH, HOME } = process.env;
-    const child = spawn('npm', ['run', 'simulator', '--silent', '--', '--port', '0'], { cwd: ROOT, env: { PATH, HOME }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'simulator', '--silent', '--', '--port', '0'], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -24,7 +24,8 @@ export function createInvitationTexts(store: Store): InvitationTexts {
   const texts = store.namespace<CustomParagraphs>('invitation-texts');
   return {
     async get(address) {
-      return (await texts.get(toConversationKey(address))) ?? (await texts.get(tenantKey(address)));
+      const [own, tenantWide] = await Promise.all([texts.get(toConversationKey(address)), texts.get(tenantKey(address))]);
+      return own ?? tenantWide;
     },
     async save(address, scope, paragraphs) {
       const key = scope === 'tenant' ? tenantKey(address) : toConversationKey(address);

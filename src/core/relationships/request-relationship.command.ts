@@ -38,8 +38,12 @@ async function requestRelationship(deps: InvitationDependencies, { event, locale
   const customerLocale = parsed.args.customerLocale ?? locale;
   const call: CallContext = { locale: customerLocale, correlationId: randomUUID() };
   try {
-    const provider = parsed.args.indirect ? await findProvider(deps.partnerCenter, parsed.args.provider, call) : undefined;
-    const link = await deps.links.getLink(call);
+    const [provider, link, customText] = await Promise.all([
+      parsed.args.indirect ? findProvider(deps.partnerCenter, parsed.args.provider, call) : undefined,
+      deps.links.getLink(call),
+      deps.texts.get(event.address),
+    ]);
+    // Recorded only once Partner Center has answered: a failed request is no pending invitation.
     const request = await deps.requests.record({
       address: event.address,
       requestedBy: { id: event.user.id, name: event.user.name },
@@ -51,7 +55,7 @@ async function requestRelationship(deps: InvitationDependencies, { event, locale
       request,
       link: provider ? toIndirectLink(link, provider.id) : link,
       partnerName: deps.partnerName,
-      customText: await deps.texts.get(event.address),
+      customText,
       canEditForTenant: isAdmin,
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './child-env.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BANNER = /Partner relationship bot is running at (http:\/\/\S+)/;
@@ -15,10 +16,8 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<string>;
 }
 
-/** Only what a shell would have: no settings leak in from the test runner's environment. */
 function baseEnv(): NodeJS.ProcessEnv {
-  const { PATH, HOME, TMPDIR } = process.env;
-  return { PATH, HOME, TMPDIR, CI: 'true' };
+  return childEnv({ CI: 'true' });
 }
 
 /** Runs `npm start` in the project folder, as a person would, and waits for the banner. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './child-env.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LISTENING = /Listening on (\d+)/;
@@ -27,18 +28,14 @@ export interface PlaygroundOptions {
  * browser of its own (where xdg-open exists it would; where it does not, the playground exits 1).
  */
 export function startPlayground({ botPort, logFile, timeoutMs = 20_000 }: PlaygroundOptions): Promise<PlaygroundProcess> {
-  const { PATH, HOME, TMPDIR } = process.env;
   const child = spawn('npm', ['run', 'playground', '--silent'], {
     cwd: ROOT,
-    env: {
-      PATH,
-      HOME,
-      TMPDIR,
+    env: childEnv({
       PORT: String(botPort),
       PLAYGROUND_PORT: '0',
       TEAMSAPPTESTER_BROWSER: 'none',
       M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
-    },
+    }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
