@@ -2,6 +2,8 @@ import type { KeyValue, Store } from '../ports.ts';
 import type { CallContext, PartnerCenter } from './partner-center.port.ts';
 
 const CACHE_KEY = 'relationship-request-url';
+/** How long a process trusts its own copy before asking the shared store again. */
+const LOCAL_COPY_MS = 60_000;
 
 export interface RelationshipLinkSource {
   /** The partner's reseller link, from the cache while fresh, else from Partner Center. */
@@ -10,17 +12,24 @@ export interface RelationshipLinkSource {
 
 /**
  * The link is stable per partner, so one Partner Center call serves every request for `ttlMs`. It is
- * kept in the store (shared by replicas), never in logs.
+ * kept in the store (shared by replicas, survives restarts) and, for a minute at a time, in memory so the
+ * hot path skips the store read. Never in logs.
  */
-export function createRelationshipLinkSource(partnerCenter: PartnerCenter, store: Store, ttlMs: number): RelationshipLinkSource {
+export function createRelationshipLinkSource(partnerCenter: PartnerCenter, store: Store, ttlMs: number, now: () => number = Date.now): RelationshipLinkSource {
   const cache: KeyValue<string> = store.namespace<string>('partner-center-cache');
+  let local: { link: string; until: number } | undefined;
+  const remember = (link: string): string => {
+    if (ttlMs > 0) local = { link, until: now() + Math.min(ttlMs, LOCAL_COPY_MS) };
+    return link;
+  };
   return {
     async getLink(context) {
+      if (local && local.until > now()) return local.link;
       const cached = await cache.get(CACHE_KEY);
-      if (cached) return cached;
+      if (cached) return remember(cached);
       const link = await partnerCenter.getRelationshipRequestUrl(context);
       if (ttlMs > 0) await cache.set(CACHE_KEY, link, ttlMs);
-      return link;
+      return remember(link);
     },
   };
 }

@@ -152,3 +152,21 @@ describe('toIndirectLink', () => {
     assert.equal(toIndirectLink('https://x.example/a', 'p'), 'https://x.example/a?indirectCSPId=p');
   });
 });
+
+describe('createRelationshipLinkSource', () => {
+  it('when a minute has passed, then the process reads the shared store again rather than its own copy', async () => {
+    const store = await createStore('sqlite://:memory:');
+    let now = 1_000_000;
+    let served = 'https://admin.microsoft.com/first';
+    const partnerCenter = { getRelationshipRequestUrl: async () => served } as unknown as PartnerCenter;
+    const source = createRelationshipLinkSource(partnerCenter, store, 6 * 60 * 60_000, () => now);
+    const context = { locale: 'en' as const, correlationId: 'c' };
+    assert.equal(await source.getLink(context), 'https://admin.microsoft.com/first');
+    served = 'https://admin.microsoft.com/second';
+    await store.namespace<string>('partner-center-cache').set('relationship-request-url', 'https://admin.microsoft.com/shared');
+    assert.equal(await source.getLink(context), 'https://admin.microsoft.com/first', 'within the minute: the local copy');
+    now += 61_000;
+    assert.equal(await source.getLink(context), 'https://admin.microsoft.com/shared', 'after it: the shared store');
+    await store.close();
+  });
+});
