@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { createCommandRegistry } from './core/commands/command-registry.ts';
 import { createConversationSettings } from './core/conversations/conversation-settings.ts';
 import { createChatHandler } from './core/handle-chat-event.ts';
+import { createSubscriptionDirectory } from './core/notifications/subscriptions.ts';
 import type { Store } from './core/ports.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import type { Route } from './http/http-types.ts';
@@ -64,7 +65,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     partnerName: config.PARTNER_DISPLAY_NAME ?? '',
   };
   const handleChat = createChatHandler({
-    commands: createCommandRegistry({ settings, invitations }),
+    commands: createCommandRegistry({ settings, invitations, subscriptions: createSubscriptionDirectory(store) }),
     actions: createInvitationActions(invitations),
     settings,
     allowedTenants,
@@ -72,7 +73,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     defaultLocale: config.DEFAULT_LOCALE,
   });
   const teamsAdapter = createTeamsAdapter(config, log, options.teamsAuthOverrides);
-  const teamsLogic = createTeamsBot({ handleChat, references, allowedTenants: allowedTenants.teams, log });
+  const teamsLogic = createTeamsBot({ handleChat, references, allowedTenants: allowedTenants.teams, defaultLocale: config.DEFAULT_LOCALE, log });
   const routes: Route[] = [...createHealthRoutes(store, metrics), createTeamsRoute(teamsAdapter, teamsLogic, log)];
   if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     const receiver = new SlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, store, inflight, log });
@@ -83,6 +84,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       handleChat,
       references,
       allowedTeams: allowedTenants.slack,
+      defaultLocale: config.DEFAULT_LOCALE,
       log,
     });
     routes.push(receiver.route());

@@ -12,3 +12,8 @@ export interface ErrorDetails {
 export function errorReply(locale: Locale, code: string, details: ErrorDetails = {}): Reply {
   return { template: 'error', locale, data: { code, params: {}, ...details }, private: true };
 }
+
+/** What the bot says when it is added to a conversation. */
+export function welcomeReply(locale: Locale): Reply {
+  return { template: 'welcome', locale, data: {} };
+}

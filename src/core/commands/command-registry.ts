@@ -1,4 +1,6 @@
 import type { ConversationSettingsStore } from '../conversations/conversation-settings.ts';
+import { createSubscriptionCommands } from '../notifications/subscribe.command.ts';
+import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import { createRequestRelationshipCommand, type InvitationDependencies } from '../relationships/request-relationship.command.ts';
 import type { Command } from './command.ts';
 import { createHelpCommand } from './help.command.ts';
@@ -7,6 +9,7 @@ import { createLanguageCommand } from './language.command.ts';
 export interface CommandDependencies {
   settings: ConversationSettingsStore;
   invitations: InvitationDependencies;
+  subscriptions: SubscriptionDirectory;
 }
 
 /** Every command the bot runs, in the order `help` lists them. Only implemented commands are here. */
@@ -15,6 +18,7 @@ export function createCommandRegistry(deps: CommandDependencies): readonly Comma
   commands.push(
     createHelpCommand(() => commands),
     createRequestRelationshipCommand(deps.invitations),
+    ...createSubscriptionCommands(deps.subscriptions),
     createLanguageCommand(deps.settings),
   );
   return commands;

@@ -1,7 +1,7 @@
 import { App, type BlockAction, type ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTenantAllowed } from '../../core/access.ts';
-import type { ChatEvent, ConversationKind } from '../../core/chat.ts';
+import type { ChatEvent, ConversationKind, Locale } from '../../core/chat.ts';
 import type { ChatHandler } from '../../core/handle-chat-event.ts';
 import type { Logger } from '../../logger.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
@@ -22,6 +22,7 @@ export interface SlackAppOptions {
   handleChat: ChatHandler;
   references: ConversationReferences;
   allowedTeams: readonly string[];
+  defaultLocale: Locale;
   log: Logger;
 }
 
@@ -71,7 +72,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
     const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: location.channelId, userId: body.user.id };
     await run({ origin, kind: kindOfChannel(location.channelId), action: data, messageTs: location.messageTs }, client);
   });
-  trackSlackMembership(app, options.references, options.allowedTeams);
+  trackSlackMembership(app, options.references, options.allowedTeams, options.defaultLocale);
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed');
   });

@@ -1,6 +1,7 @@
 import { CardFactory, TurnContext, type Activity } from 'botbuilder';
 import { isTenantAllowed } from '../../core/access.ts';
-import type { Reply } from '../../core/chat.ts';
+import type { Locale, Reply } from '../../core/chat.ts';
+import { welcomeReply } from '../../core/replies.ts';
 import type { ChatHandler } from '../../core/handle-chat-event.ts';
 import type { Logger } from '../../logger.ts';
 import { renderForTeams } from '../../render/render-reply.ts';
@@ -12,6 +13,7 @@ export interface TeamsBotDependencies {
   handleChat: ChatHandler;
   references: ConversationReferences;
   allowedTenants: readonly string[];
+  defaultLocale: Locale;
   log: Logger;
 }
 
@@ -24,7 +26,10 @@ export function createTeamsBot(deps: TeamsBotDependencies): TeamsLogic {
     const event = { ...toChatEvent(activity), isExternal: () => hasOutsideMembers(context, tenantOf(activity)) };
     const allowed = isTenantAllowed(event.address, deps.allowedTenants);
     if (activity.type === 'installationUpdate' || activity.type === 'conversationUpdate') {
-      if (allowed) await trackInstallation(activity, deps.references, event.address);
+      if (!allowed) return;
+      const added = await trackInstallation(activity, deps.references, event.address);
+      // conversationUpdate (not installationUpdate, which comes too) so the welcome is said once.
+      if (added && activity.type === 'conversationUpdate') await context.sendActivity(toCardMessage(welcomeReply(deps.defaultLocale)));
       return;
     }
     if (activity.type !== 'message' && !isCardAction(activity)) return;
@@ -35,7 +40,7 @@ export function createTeamsBot(deps: TeamsBotDependencies): TeamsLogic {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: toInvokeCard(reply) } });
       return;
     }
-    const message = { type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] };
+    const message = toCardMessage(reply);
     // Action.Submit: replace the clicked card in place rather than adding a new one below it.
     if (reply.updatesCard && activity.replyToId) await context.updateActivity({ ...message, id: activity.replyToId });
     else await context.sendActivity(message);
@@ -51,10 +56,16 @@ function toInvokeCard(reply: Reply): object {
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderForTeams(reply) };
 }
 
-async function trackInstallation(activity: Activity, references: ConversationReferences, address: ReturnType<typeof toChatEvent>['address']): Promise<void> {
+function toCardMessage(reply: Reply): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] };
+}
+
+/** Stores or forgets the conversation; true when the bot was just added. */
+async function trackInstallation(activity: Activity, references: ConversationReferences, address: ReturnType<typeof toChatEvent>['address']): Promise<boolean> {
   const botId = activity.recipient?.id;
   const added = activity.action === 'add' || activity.action === 'add-upgrade' || (activity.membersAdded ?? []).some((member) => member.id === botId);
   const removed = activity.action === 'remove' || (activity.membersRemoved ?? []).some((member) => member.id === botId);
   if (removed) await references.forget(address);
   else if (added) await references.remember(address, { ...TurnContext.getConversationReference(activity) });
+  return added && !removed;
 }

@@ -8,6 +8,7 @@ import { createInvitationRequests } from '../../../src/core/relationships/invita
 import { createInvitationTexts } from '../../../src/core/relationships/invitation-texts.ts';
 import type { PartnerCenter } from '../../../src/core/relationships/partner-center.port.ts';
 import { createRelationshipLinkSource } from '../../../src/core/relationships/relationship-link.ts';
+import { createSubscriptionDirectory } from '../../../src/core/notifications/subscriptions.ts';
 import { createStore } from '../../../src/store/create-store.ts';
 
 const unusedPartnerCenter: PartnerCenter = {
@@ -45,6 +46,7 @@ describe('handleChatEvent', () => {
           requests: createInvitationRequests(store, Date.now),
           partnerName: 'Contoso',
         },
+        subscriptions: createSubscriptionDirectory(store),
       }),
       settings,
       allowedTenants: { teams: [TENANT], slack: [] },
@@ -65,7 +67,7 @@ describe('handleChatEvent', () => {
 
   it('when an admin asks for help, then admin commands are listed too', async () => {
     const reply = await handle(messageFrom(ADMIN, 'help'));
-    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'language']);
+    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'subscribe', 'unsubscribe', 'subscriptions', 'language']);
   });
 
   it('when the tenant is not on the allow-list, then the answer is the refusal and nothing runs', async () => {

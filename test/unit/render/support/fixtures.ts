@@ -55,6 +55,16 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
   }),
   language: (locale) => ({ language: locale }),
   invitation: (locale) => invitationData({ customerLocale: locale }),
+  welcome: () => ({}),
+  subscriptions: () => ({
+    kinds: [
+      { kind: 'accepted', on: true },
+      { kind: 'removed', on: true },
+      { kind: 'gdap', on: false },
+      { kind: 'expiring', on: false },
+    ],
+    change: 'subscribed',
+  }),
 };
 
 /** More golden files for templates whose shapes differ a lot: `<name>.<locale>.{teams,slack}.json`. */
@@ -94,6 +104,8 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'error', data: {} },
   { template: 'language', data: { language: 'en' } },
   { template: 'language', data: {} },
+  { template: 'subscriptions', data: { kinds: [{ kind: 'accepted', on: false }], change: 'none' } },
+  { template: 'subscriptions', data: { kinds: [{ kind: 'gdap', on: true }], change: 'unsubscribed' } },
   { template: 'invitation', data: invitationData({ editing: true }) },
   { template: 'invitation', data: invitationData({ editing: true, canEditForTenant: false, variant: 'indirect', provider: { id: 'p1', name: 'Provider' } }) },
   {

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { toConversationKey, type ConversationAddress } from '../chat.ts';
+import type { Store } from '../ports.ts';
+
+/** What a conversation can subscribe to (contract: notification kinds). `all` is every one of them. */
+export type NotificationKind = 'accepted' | 'removed' | 'gdap' | 'expiring';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['accepted', 'removed', 'gdap', 'expiring'];
+
+export interface Subscription {
+  address: ConversationAddress;
+  kinds: NotificationKind[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface SubscriptionDirectory {
+  get(address: ConversationAddress): Promise<Subscription | undefined>;
+  /** Saves the conversation's kinds; an empty list removes the subscription. */
+  save(address: ConversationAddress, kinds: readonly NotificationKind[], by: string): Promise<Subscription | undefined>;
+  /** Every conversation subscribed to `kind`. */
+  listFor(kind: NotificationKind): Promise<Subscription[]>;
+}
+
+const INDEX_KEY = 'index';
+const LOCK_NAME = 'subscriptions-index';
+const LOCK_MS = 5000;
+
+/**
+ * Subscriptions per conversation, plus an index of subscribed conversations so notifications can find
+ * their audience. keyv cannot update the index atomically, so index changes hold the store's lease
+ * (a mutex across replicas); subscribe and unsubscribe are rare admin commands, so waiting is fine.
+ */
+export function createSubscriptionDirectory(store: Store, now: () => number = Date.now): SubscriptionDirectory {
+  const entries = store.namespace<Subscription>('subscriptions');
+  const index = store.namespace<string[]>('subscriptions-index');
+
+  async function updateIndex(key: string, present: boolean): Promise<void> {
+    // A fresh owner per change: the lease is re-entrant for its owner, a mutex only between owners.
+    const lease = await acquireWithRetry(store, randomUUID());
+    try {
+      const keys = new Set((await index.get(INDEX_KEY)) ?? []);
+      if (present === keys.has(key)) return;
+      if (present) keys.add(key);
+      else keys.delete(key);
+      await index.set(INDEX_KEY, [...keys]);
+    } finally {
+      await store.releaseLease(lease);
+    }
+  }
+
+  return {
+    get: (address) => entries.get(toConversationKey(address)),
+    async save(address, kinds, by) {
+      const key = toConversationKey(address);
+      if (kinds.length === 0) {
+        await entries.delete(key);
+        await updateIndex(key, false);
+        return undefined;
+      }
+      const subscription: Subscription = { address, kinds: NOTIFICATION_KINDS.filter((kind) => kinds.includes(kind)), updatedAt: new Date(now()).toISOString(), updatedBy: by };
+      await entries.set(key, subscription);
+      await updateIndex(key, true);
+      return subscription;
+    },
+    async listFor(kind) {
+      const keys = (await index.get(INDEX_KEY)) ?? [];
+      const found = await Promise.all(keys.map((key) => entries.get(key)));
+      return found.filter((entry): entry is Subscription => !!entry && entry.kinds.includes(kind));
+    },
+  };
+}
+
+async function acquireWithRetry(store: Store, owner: string): Promise<NonNullable<Awaited<ReturnType<Store['acquireLease']>>>> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const lease = await store.acquireLease(LOCK_NAME, owner, LOCK_MS);
+    if (lease) return lease;
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+  }
+  throw new Error('the subscriptions index stayed locked for too long');
+}
