@@ -1,6 +1,7 @@
 /** Chooses the store backend from the URL scheme; the only entry point the composition root needs. */
 import { AppError } from '../core/errors.ts';
-import type { Clock, Store } from '../core/ports.ts';
+import type { Clock } from '../core/ports.ts';
+import type { BotStore } from './bot-store.ts';
 import { createPostgresStore } from './postgres.store.ts';
 import { createRedisStore } from './redis.store.ts';
 import { createSqliteStore } from './sqlite.store.ts';
@@ -16,10 +17,11 @@ export interface StoreOptions {
 export const SUPPORTED_STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'] as const;
 
 /**
- * Connects, creates missing tables and resolves with a ready Store; rejects within seconds when the
- * backend cannot be reached. Messages never contain the URL's credentials.
+ * Connects, creates missing tables and resolves with a ready BotStore (the Store plus `events` and
+ * `outbox`); rejects within seconds when the backend cannot be reached. Messages never contain the
+ * URL's credentials.
  */
-export async function createStore(url: string, options: StoreOptions = {}): Promise<Store> {
+export async function createStore(url: string, options: StoreOptions = {}): Promise<BotStore> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   assertPrefix(prefix);
   const { clock } = options;

@@ -1,9 +1,11 @@
-/** The Store on PostgreSQL: one pg Pool shared by keyv and by the claim and lease upserts. */
+/** The Store on PostgreSQL: one pg Pool shared by keyv, by the claim and lease upserts and by the outbox. */
 import KeyvPostgres from '@keyv/postgres';
 import { Keyv } from 'keyv';
 import pg from 'pg';
-import type { Lease, Store } from '../core/ports.ts';
+import type { Lease } from '../core/ports.ts';
+import type { BotStore } from './bot-store.ts';
 import { createNamespaces } from './keyv-namespaces.ts';
+import { createPostgresOutbox, postgresOutboxTables } from './postgres.outbox.ts';
 import { CONNECT_TIMEOUT_MS, PING_TIMEOUT_MS, createClosedGuard, toTtlMs, toUnreachableError, withTimeout, type BackendOptions } from './store-support.ts';
 
 /** Expired claims are dead rows; deleting them hourly keeps the table as small as the dedupe window. */
@@ -15,14 +17,14 @@ interface LeaseRow {
   expires_at: string;
 }
 
-export async function createPostgresStore(url: string, options: BackendOptions): Promise<Store> {
+export async function createPostgresStore(url: string, options: BackendOptions): Promise<BotStore> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
   // An idle client losing its server emits here; without a listener that would crash the process. The
   // pool drops that client and the next query connects afresh (or rejects), which is where it matters.
   pool.on('error', () => undefined);
   const sql = toSql(options.prefix);
   try {
-    await createTables(pool, options.prefix, sql.createTables);
+    await createTables(pool, options.prefix, sql.createTables + postgresOutboxTables(options.prefix));
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw toUnreachableError(url, error);
@@ -38,6 +40,7 @@ export async function createPostgresStore(url: string, options: BackendOptions):
     row ? { name, owner: row.owner, token: Number(row.token), expiresAt: Number(row.expires_at) } : null;
 
   return {
+    ...createPostgresOutbox(pool, options, guard.assertOpen),
     namespace: createNamespaces((name) => new Keyv(createKeyvAdapter(pool, `${options.prefix}_keyv`), { namespace: name }), guard.assertOpen),
 
     async claimOnce(key, ttlMs) {

@@ -1,9 +1,11 @@
-/** The Store on Redis: one @redis/client connection shared by keyv and by SET NX / Lua for claims and leases. */
+/** The Store on Redis: one @redis/client connection shared by keyv, by SET NX / Lua for claims and leases, and by the outbox scripts. */
 import { createClient, type RedisClientType } from '@redis/client';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
-import type { Lease, Store } from '../core/ports.ts';
+import type { Lease } from '../core/ports.ts';
+import type { BotStore } from './bot-store.ts';
 import { createNamespaces } from './keyv-namespaces.ts';
+import { createRedisOutbox } from './redis.outbox.ts';
 import { ACQUIRE_LEASE, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.ts';
 import { CONNECT_TIMEOUT_MS, PING_TIMEOUT_MS, createClosedGuard, toTtlMs, toUnreachableError, withTimeout, type BackendOptions } from './store-support.ts';
 
@@ -11,7 +13,7 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 
 type AdapterClient = ConstructorParameters<typeof KeyvRedis>[0];
 
-export async function createRedisStore(url: string, options: BackendOptions): Promise<Store> {
+export async function createRedisStore(url: string, options: BackendOptions): Promise<BotStore> {
   let wasReady = false;
   const client = createClient({
     url,
@@ -44,6 +46,7 @@ export async function createRedisStore(url: string, options: BackendOptions): Pr
     token === null ? null : { name, owner, token: Number(token), expiresAt: now + ttlMs };
 
   return {
+    ...createRedisOutbox(client, options, guard.assertOpen),
     namespace: createNamespaces((name) => createNamespaceKeyv(client, key('kv', name)), guard.assertOpen),
 
     async claimOnce(claimKey, ttlMs) {

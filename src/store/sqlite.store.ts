@@ -1,11 +1,13 @@
-/** The Store on one SQLite file: keyv for key-value data, single-statement upserts for claims and leases. */
+/** The Store on one SQLite file: keyv for key-value data, single-statement upserts for claims and leases, transactions for the outbox. */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
-import type { Lease, Store } from '../core/ports.ts';
+import type { Lease } from '../core/ports.ts';
+import type { BotStore } from './bot-store.ts';
 import { createNamespaces } from './keyv-namespaces.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
+import { createSqliteOutbox, sqliteOutboxTables } from './sqlite.outbox.ts';
 import { createClosedGuard, toTtlMs, toUnreachableError, type BackendOptions } from './store-support.ts';
 
 /** Writers from other processes queue this long before SQLITE_BUSY reaches the caller. */
@@ -20,7 +22,7 @@ interface LeaseRow {
 }
 
 /** `location` is what follows `sqlite://`: a path relative to the working directory, absolute, or `:memory:`. */
-export async function createSqliteStore(location: string, options: BackendOptions): Promise<Store> {
+export async function createSqliteStore(location: string, options: BackendOptions): Promise<BotStore> {
   const file = await preparePath(location);
   const sql = toSql(options.prefix);
   let database: SqliteDatabase;
@@ -35,7 +37,7 @@ export async function createSqliteStore(location: string, options: BackendOption
   adapter.setMaxListeners(0); // one 'error' listener per namespace, bounded by the namespace cache
   adapter.on('error', () => undefined); // failures also reject the call that hit them; an unheard 'error' would crash
   try {
-    await database.exec(sql.createTables);
+    await database.exec(sql.createTables + sqliteOutboxTables(options.prefix));
     await adapter.query('SELECT 1'); // surfaces a failed open or CREATE TABLE of the keyv table now
     await adapter.query('PRAGMA synchronous = NORMAL'); // per connection; see openSqliteDatabase
   } catch (error) {
@@ -49,6 +51,7 @@ export async function createSqliteStore(location: string, options: BackendOption
     row ? { name, owner: row.owner, token: Number(row.token), expiresAt: Number(row.expires_at) } : null;
 
   return {
+    ...createSqliteOutbox(database, options, guard.assertOpen),
     namespace: createNamespaces((name) => new Keyv(adapter, { namespace: name }), guard.assertOpen),
 
     async claimOnce(key, ttlMs) {

@@ -87,7 +87,8 @@ function createPostgresBackend(): StoreBackend {
       await client.connect();
       try {
         for (const prefix of prefixes) {
-          await client.query(`DROP TABLE IF EXISTS ${prefix}_keyv, ${prefix}_claims, ${prefix}_leases`);
+          const outboxTables = `${prefix}_events, ${prefix}_outbox, ${prefix}_outbox_pauses`;
+          await client.query(`DROP TABLE IF EXISTS ${prefix}_keyv, ${prefix}_claims, ${prefix}_leases, ${outboxTables}`);
         }
       } finally {
         await client.end();

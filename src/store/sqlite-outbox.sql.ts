@@ -1,0 +1,73 @@
+/**
+ * The SQLite statements of the event store and outbox (`?N` parameters). Every claim-relevant filter is
+ * an index range: (state, not_before) finds due rows without touching done ones, and the partial index
+ * on sending rows answers "does this conversation have a live claim" in one probe.
+ */
+const COLUMNS = 'seq, id, event_id, conversation_key, payload, state, attempts, not_before, created_at, claimed_by, claimed_until, last_error';
+
+export function toSqliteOutboxSql(prefix: string) {
+  const events = `${prefix}_events`;
+  const outbox = `${prefix}_outbox`;
+  const pauses = `${prefix}_outbox_pauses`;
+  /** A row's notBefore never ends before its conversation's pause (applied at enqueue, retry and replay). */
+  const pausedUntil = (key: string) => `(SELECT paused_until FROM ${pauses} p WHERE p.conversation_key = ${key})`;
+  return {
+    createTables: `
+      CREATE TABLE IF NOT EXISTS ${events} (
+        id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${outbox} (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL, conversation_key TEXT NOT NULL,
+        payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL, not_before INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, claimed_by TEXT, claimed_until INTEGER, last_error TEXT);
+      CREATE INDEX IF NOT EXISTS ${outbox}_due ON ${outbox} (state, not_before);
+      CREATE INDEX IF NOT EXISTS ${outbox}_conversation ON ${outbox} (conversation_key, created_at);
+      CREATE INDEX IF NOT EXISTS ${outbox}_sending ON ${outbox} (conversation_key, claimed_until) WHERE state = 'sending';
+      CREATE TABLE IF NOT EXISTS ${pauses} (conversation_key TEXT PRIMARY KEY, paused_until INTEGER NOT NULL);`,
+    insertEvent: `
+      INSERT INTO ${events} (id, dedupe_key, kind, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+      ON CONFLICT (dedupe_key) DO NOTHING`,
+    insertRow: `
+      INSERT INTO ${outbox} (id, event_id, conversation_key, payload, state, attempts, not_before, created_at)
+      VALUES (?1, ?2, ?3, ?4, 'pending', 0, max(?5, coalesce(${pausedUntil('?3')}, ?5)), ?5)`,
+    getEvent: `SELECT id, dedupe_key, kind, body, received_at FROM ${events} WHERE id = ?1`,
+    // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Rank 1 is each free conversation's oldest due row.
+    claim: `
+      UPDATE ${outbox} SET state = 'sending', claimed_by = ?2, claimed_until = ?3, attempts = attempts + 1
+      WHERE seq IN (
+        SELECT seq FROM (
+          SELECT o.seq, o.created_at,
+                 row_number() OVER (PARTITION BY o.conversation_key ORDER BY o.created_at, o.seq) AS rank
+          FROM ${outbox} o
+          WHERE o.state IN ('pending', 'sending') AND o.not_before <= ?1 AND (o.state = 'pending' OR o.claimed_until <= ?1)
+            AND NOT EXISTS (SELECT 1 FROM ${outbox} s
+                            WHERE s.conversation_key = o.conversation_key AND s.state = 'sending' AND s.claimed_until > ?1)
+            AND coalesce(${pausedUntil('o.conversation_key')}, ?1) <= ?1)
+        WHERE rank = 1 ORDER BY created_at, seq LIMIT ?4)
+      RETURNING ${COLUMNS}`,
+    complete: `
+      UPDATE ${outbox} SET state = 'done', claimed_by = NULL, claimed_until = NULL
+      WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2`,
+    retryLater: `
+      UPDATE ${outbox} SET state = 'pending', claimed_by = NULL, claimed_until = NULL, last_error = ?4,
+        not_before = max(?3, coalesce(${pausedUntil(`${outbox}.conversation_key`)}, ?3))
+      WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2`,
+    markDead: `
+      UPDATE ${outbox} SET state = 'dead', claimed_by = NULL, claimed_until = NULL, last_error = ?3
+      WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2`,
+    pause: `
+      INSERT INTO ${pauses} (conversation_key, paused_until) VALUES (?1, ?2)
+      ON CONFLICT (conversation_key) DO UPDATE SET paused_until = max(paused_until, excluded.paused_until)`,
+    deferRows: `UPDATE ${outbox} SET not_before = ?2 WHERE conversation_key = ?1 AND state = 'pending' AND not_before < ?2`,
+    drop: `UPDATE ${outbox} SET state = 'dead', last_error = ?2 WHERE conversation_key = ?1 AND state = 'pending'`,
+    listDead: `SELECT ${COLUMNS} FROM ${outbox} WHERE state = 'dead' ORDER BY created_at, seq LIMIT ?1`,
+    // ?1: a JSON array of ids, or NULL for every dead row.
+    replayDead: `
+      UPDATE ${outbox} SET state = 'pending', attempts = 0,
+        not_before = max(not_before, coalesce(${pausedUntil(`${outbox}.conversation_key`)}, not_before))
+      WHERE state = 'dead' AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))`,
+    counts: `SELECT state, count(*) AS count FROM ${outbox} GROUP BY state`,
+    listConversation: `SELECT ${COLUMNS} FROM ${outbox} WHERE conversation_key = ?1 ORDER BY created_at, seq`,
+    sweepDone: `DELETE FROM ${outbox} WHERE state = 'done' AND created_at < ?1`,
+    sweepPauses: `DELETE FROM ${pauses} WHERE paused_until < ?1`,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The event store and outbox on the SQLite store's own connection. Steps of several statements run in
+ * BEGIN IMMEDIATE transactions: the file's single write lock serialises them against every other
+ * connection and process, and the connection's mutex (sqlite-database.ts) against this process.
+ */
+import type { EventStore, Outbox } from '../core/events/event-store.port.ts';
+import type { BackendOptions } from './store-support.ts';
+import type { SqliteDatabase } from './sqlite-database.ts';
+import { toSqliteOutboxSql } from './sqlite-outbox.sql.ts';
+import {
+  assertRecordable,
+  createSweepSchedule,
+  fromSqlEvent,
+  fromSqlRow,
+  sortByAge,
+  toClaim,
+  toConflictError,
+  toCounts,
+  toLimit,
+  toTime,
+  type SqlEventRow,
+  type SqlOutboxRow,
+} from './outbox-support.ts';
+
+interface Context {
+  database: SqliteDatabase;
+  sql: ReturnType<typeof toSqliteOutboxSql>;
+  assertOpen: () => void;
+}
+
+export function sqliteOutboxTables(prefix: string): string {
+  return toSqliteOutboxSql(prefix).createTables;
+}
+
+export function createSqliteOutbox(database: SqliteDatabase, options: BackendOptions, assertOpen: () => void): { events: EventStore; outbox: Outbox } {
+  const context: Context = { database, sql: toSqliteOutboxSql(options.prefix), assertOpen };
+  const sweep = createSweepSchedule(options.now, async (cutoff) => {
+    await database.run(context.sql.sweepDone, [cutoff]);
+    await database.run(context.sql.sweepPauses, [cutoff]);
+  });
+  return { events: createEvents(context), outbox: createOutbox(context, sweep) };
+}
+
+function createEvents({ database, sql, assertOpen }: Context): EventStore {
+  return {
+    async recordEvent(event, messages) {
+      assertOpen();
+      const receivedAt = assertRecordable(event, messages);
+      try {
+        return await database.transaction(async (tx) => {
+          // The dedupe key's unique index decides; a refused event writes nothing, rows included.
+          const body = JSON.stringify(event.body);
+          if ((await tx.run(sql.insertEvent, [event.id, event.dedupeKey, event.kind, body, receivedAt])) === 0) return false;
+          for (const message of messages) {
+            await tx.run(sql.insertRow, [message.id, event.id, message.conversationKey, JSON.stringify(message.payload), receivedAt]);
+          }
+          return true;
+        });
+      } catch (error) {
+        throw (error as { code?: string }).code === 'SQLITE_CONSTRAINT' ? toConflictError(error) : error;
+      }
+    },
+    async getEvent(id) {
+      assertOpen();
+      const row = await database.get<SqlEventRow>(sql.getEvent, [id]);
+      return row && fromSqlEvent(row);
+    },
+  };
+}
+
+function createOutbox({ database, sql, assertOpen }: Context, sweep: () => Promise<void>): Outbox {
+  const changed = async (statement: string, params: unknown[]) => {
+    assertOpen();
+    return database.run(statement, params);
+  };
+  const rows = async (statement: string, params: unknown[] = []) => {
+    assertOpen();
+    return (await database.all<SqlOutboxRow>(statement, params)).map(fromSqlRow);
+  };
+  return {
+    async claimDue(owner, now, limit, claimMs) {
+      assertOpen();
+      const claim = toClaim(now, limit, claimMs);
+      if (claim.limit === 0) return [];
+      await sweep();
+      // One UPDATE decides and writes. A write statement takes the file's write lock before its first
+      // read (what BEGIN IMMEDIATE does for a multi-statement transaction), so no other connection can
+      // commit a claim between its "no live claim in this conversation" check and its write. Being a
+      // single step, it also never holds the lock while waiting for a libuv thread for its next statement.
+      const claimed = await database.all<SqlOutboxRow>(sql.claim, [claim.now, owner, claim.claimedUntil, claim.limit]);
+      return sortByAge(claimed).map(fromSqlRow);
+    },
+    complete: async (id, owner) => (await changed(sql.complete, [id, owner])) === 1,
+    retryLater: async (id, owner, notBefore, error) => (await changed(sql.retryLater, [id, owner, toTime(notBefore, 'notBefore'), error])) === 1,
+    markDead: async (id, owner, error) => (await changed(sql.markDead, [id, owner, error])) === 1,
+    async deferConversation(conversationKey, until) {
+      assertOpen();
+      const at = toTime(until, 'until');
+      await database.transaction(async (tx) => {
+        await tx.run(sql.pause, [conversationKey, at]);
+        await tx.run(sql.deferRows, [conversationKey, at]);
+      });
+    },
+    dropConversation: (conversationKey, reason) => changed(sql.drop, [conversationKey, reason]),
+    listDead: (limit) => rows(sql.listDead, [toLimit(limit)]),
+    async replayDead(ids) {
+      assertOpen();
+      if (ids?.length === 0) return 0;
+      return changed(sql.replayDead, [ids ? JSON.stringify(ids) : null]);
+    },
+    async counts() {
+      assertOpen();
+      return toCounts(await database.all<{ state: string; count: number }>(sql.counts));
+    },
+    listConversation: (conversationKey) => rows(sql.listConversation, [conversationKey]),
+  };
+}
