@@ -23,7 +23,9 @@ import { createInvitationTexts } from './core/relationships/invitation-texts.ts'
 import type { InvitationDependencies } from './core/relationships/request-relationship.command.ts';
 import { createRelationshipLinkSource } from './core/relationships/relationship-link.ts';
 import type { PartnerCenterSimulator } from './simulator/simulator.ts';
+import type { BotStore } from './store/bot-store.ts';
 import { createStore } from './store/create-store.ts';
+import { setUpWebhooks } from './webhook-setup.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -41,7 +43,9 @@ export interface BotOptions {
 export interface RunningBot {
   url: string;
   port: number;
-  store: Store;
+  store: BotStore;
+  /** The `?token=` Partner Center webhooks must carry (made up per process in local mode). */
+  webhookToken: string;
   /** Local mode: the Partner Center simulator the bot talks to. */
   simulator?: PartnerCenterSimulator;
   stop(): Promise<void>;
@@ -57,6 +61,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
   const { partnerCenter, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const subscriptions = createSubscriptionDirectory(store);
+  const webhooks = setUpWebhooks(config, store, subscriptions, simulator, { log, metrics });
   const invitations: InvitationDependencies = {
     partnerCenter,
     links: createRelationshipLinkSource(partnerCenter, store, config.INVITATION_LINK_CACHE_MINUTES * 60_000),
@@ -65,7 +71,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     partnerName: config.PARTNER_DISPLAY_NAME ?? '',
   };
   const handleChat = createChatHandler({
-    commands: createCommandRegistry({ settings, invitations, subscriptions: createSubscriptionDirectory(store) }),
+    commands: createCommandRegistry({ settings, invitations, subscriptions }),
     actions: createInvitationActions(invitations),
     settings,
     allowedTenants,
@@ -74,7 +80,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   });
   const teamsAdapter = createTeamsAdapter(config, log, options.teamsAuthOverrides);
   const teamsLogic = createTeamsBot({ handleChat, references, allowedTenants: allowedTenants.teams, defaultLocale: config.DEFAULT_LOCALE, log });
-  const routes: Route[] = [...createHealthRoutes(store, metrics), createTeamsRoute(teamsAdapter, teamsLogic, log)];
+  const routes: Route[] = [...createHealthRoutes(store, metrics), createTeamsRoute(teamsAdapter, teamsLogic, log), webhooks.route];
   if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     const receiver = new SlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, store, inflight, log });
     await createSlackApp({
@@ -96,6 +102,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     url: running.url,
     port: running.port,
     store,
+    webhookToken: webhooks.token,
     simulator,
     stop: () => (stopping ??= shutDown(running.close, inflight.drain, store, log).finally(() => simulator?.stop())),
   };

@@ -4,6 +4,7 @@
  * faults through `controls`.
  */
 import http from 'node:http';
+import { serveCertificate } from './webhooks/certificates.ts';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../core/ports.ts';
@@ -71,6 +72,7 @@ export function createPartnerCenterSimulator(options: PartnerCenterSimulatorOpti
     const token = ENTRA_TOKEN_PATH.exec(url.pathname);
     if (token && request.method === 'POST') return entra.handleTokenRequest(request, response, decodeURIComponent(token[1] ?? ''), recorded);
     if (url.pathname.startsWith('/v1/')) return answerPartnerCenter({ request, response, url, echoHeaders, state }, routes);
+    if (serveCertificate(request, response)) return;
     sendJson(response, 404, { error: 'not_found', path: url.pathname });
   }
 
