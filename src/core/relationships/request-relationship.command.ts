@@ -38,19 +38,22 @@ async function requestRelationship(deps: InvitationDependencies, { event, locale
   const customerLocale = parsed.args.customerLocale ?? locale;
   const call: CallContext = { locale: customerLocale, correlationId: randomUUID() };
   try {
-    const [provider, link, customText] = await Promise.all([
+    const [provider, link] = await Promise.all([
       parsed.args.indirect ? findProvider(deps.partnerCenter, parsed.args.provider, call) : undefined,
       deps.links.getLink(call),
-      deps.texts.get(event.address),
     ]);
-    // Recorded only once Partner Center has answered: a failed request is no pending invitation.
-    const request = await deps.requests.record({
-      address: event.address,
-      requestedBy: { id: event.user.id, name: event.user.name },
-      customerLocale,
-      variant: provider ? 'indirect' : 'direct',
-      ...(provider ? { provider: { id: provider.id, name: provider.name } } : {}),
-    });
+    // Recorded only once Partner Center has answered (a failed request is no pending invitation), and
+    // alongside the text lookup rather than after it: one store round trip less on every invitation.
+    const [customText, request] = await Promise.all([
+      deps.texts.get(event.address),
+      deps.requests.record({
+        address: event.address,
+        requestedBy: { id: event.user.id, name: event.user.name },
+        customerLocale,
+        variant: provider ? 'indirect' : 'direct',
+        ...(provider ? { provider: { id: provider.id, name: provider.name } } : {}),
+      }),
+    ]);
     return toInvitationReply(locale, {
       request,
       link: provider ? toIndirectLink(link, provider.id) : link,
