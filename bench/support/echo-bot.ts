@@ -1,39 +1,19 @@
 /**
  * The baseline: a bare botbuilder echo bot. A CloudAdapter with anonymous auth behind a plain node:http
- * server on 127.0.0.1, reading the body itself and calling `processActivity` through a subclass exactly as
- * src/platforms/teams/teams-adapter.ts does, so it pays the same botbuilder cost as the real bot and
- * nothing else (no store, no core, no card rendering, no metrics).
+ * server on 127.0.0.1, using the bot's own TeamsAdapter and body reader, so it pays the same botbuilder
+ * cost as the real bot and nothing else (no store, no core, no card rendering, no metrics).
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type InvokeResponse,
-  type TurnContext,
-} from 'botbuilder';
-
-class EchoAdapter extends CloudAdapter {
-  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
-  }
-}
+import type { Activity, TurnContext } from 'botbuilder';
+import { readBody } from '../../src/http/read-body.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTeamsAdapter } from '../../src/platforms/teams/teams-adapter.ts';
 
 export interface EchoBot {
   /** Base URL; activities go to `${url}/api/messages`. */
   url: string;
   stop(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -43,11 +23,8 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 }
 
 export async function startEchoBot(): Promise<EchoBot> {
-  // The same (empty) settings createTeamsAdapter builds when no app id is configured: anonymous auth.
-  const options = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' };
-  const adapter = new EchoAdapter(
-    new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options)),
-  );
+  // The bot's own adapter with no app id (anonymous auth), so both pay exactly the same botbuilder cost.
+  const adapter = createTeamsAdapter({}, createLogger('silent'));
   const echo = async (context: TurnContext): Promise<void> => {
     await context.sendActivity(context.activity.text);
   };
@@ -55,7 +32,7 @@ export async function startEchoBot(): Promise<EchoBot> {
     void (async () => {
       try {
         if (req.method !== 'POST' || req.url !== '/api/messages') return send(res, 404, { error: 'not found' });
-        const activity = JSON.parse(await readBody(req)) as Activity;
+        const activity = JSON.parse((await readBody(req, 256 * 1024)).toString('utf8')) as Activity;
         const invoke = await adapter.handleActivity(req.headers.authorization ?? '', activity, echo);
         send(res, invoke?.status ?? 200, invoke?.body);
       } catch (error) {
