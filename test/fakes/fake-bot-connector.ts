@@ -9,8 +9,8 @@ import {
   type TeamsMember,
 } from './bot-connector-routes.ts';
 import { createCallLog } from './call-log.ts';
-import { createFaultPlan, isReplacingFault, toRecordedStatus, type CallMatcher, type Fault, type Responder } from './faults.ts';
-import { closeServer, dropConnection, listenOnLoopback, parseBody, readBody, sendJson, toHeaderRecord } from './http.ts';
+import { answerWithFaults, createFaultPlan, type CallMatcher, type Fault, type Responder } from './faults.ts';
+import { closeServer, listenOnLoopback, parseBody, readBody, toHeaderRecord } from './http.ts';
 
 export type { ConnectorRoute, TeamsMember } from './bot-connector-routes.ts';
 export type { Fault } from './faults.ts';
@@ -96,21 +96,18 @@ export function createFakeBotConnector(options: FakeBotConnectorOptions = {}): F
       ...match,
       status: 0,
     };
-    const fault = faults.pickFault(call);
-    const answer = isReplacingFault(fault)
-      ? { status: fault.status ?? 0, body: fault.body ?? toConnectorError(fault.status ?? 0) }
-      : answerConnectorCall(match, method, call.body, {
+    await answerWithFaults(res, call, {
+      faults,
+      record: (recorded) => log.record(recorded),
+      errorBody: toConnectorError,
+      answer: () =>
+        answerConnectorCall(match, method, call.body, {
           serviceUrl: baseUrl ?? '',
           nextId,
           findMember: (id) => members.get(id),
           listMembers: () => [...new Map([...members.values()].map((member) => [member.id, member])).values()],
-        });
-    call.status = toRecordedStatus(fault, answer.status);
-    call.response = fault?.drop ? undefined : answer.body;
-    log.record(call);
-    await faults.sleep(fault?.delayMs ?? 0);
-    if (fault?.drop) dropConnection(res);
-    else sendJson(res, answer.status, answer.body, fault?.headers);
+        }),
+    });
   }
 
   return {

@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCallLog } from './call-log.ts';
-import { createFaultPlan, isReplacingFault, toRecordedStatus, type CallMatcher, type Fault } from './faults.ts';
-import { closeServer, decodeForm, dropConnection, listenOnLoopback, parseBody, readBody, sendJson, toHeaderRecord } from './http.ts';
+import { answerWithFaults, createFaultPlan, type CallMatcher, type Fault } from './faults.ts';
+import { closeServer, decodeForm, listenOnLoopback, parseBody, readBody, toHeaderRecord } from './http.ts';
 import {
   answerSlackMethod,
   decodeSlackArgs,
@@ -128,16 +128,7 @@ export function createFakeSlackApi(options: FakeSlackApiOptions = {}): FakeSlack
       timestamp: Date.now(),
       status: 0,
     };
-    const fault = faults.pickFault(call);
-    const answer = isReplacingFault(fault)
-      ? { status: fault.status ?? 0, body: fault.body ?? defaultErrorBody(fault.status ?? 0) }
-      : answerNormally(call);
-    call.status = toRecordedStatus(fault, answer.status);
-    call.response = fault?.drop ? undefined : answer.body;
-    log.record(call);
-    await faults.sleep(fault?.delayMs ?? 0);
-    if (fault?.drop) dropConnection(res);
-    else sendJson(res, answer.status, answer.body, fault?.headers);
+    await answerWithFaults(res, call, { faults, record: (recorded) => log.record(recorded), errorBody: defaultErrorBody, answer: () => answerNormally(call) });
   }
 
   return {

@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { dropConnection, sendJson } from './http.ts';
 
 /**
  * What a fake does instead of (or before) its normal answer. `status` replaces the answer; `delayMs` alone
@@ -84,4 +86,30 @@ export function isReplacingFault(fault: Fault | undefined): fault is Fault {
 export function toRecordedStatus(fault: Fault | undefined, normalStatus: number): number {
   if (fault?.drop) return 0;
   return fault?.status ?? normalStatus;
+}
+
+export interface AnsweredCall {
+  status: number;
+  response?: unknown;
+}
+
+export interface FaultyAnswer<C extends AnsweredCall> {
+  faults: FaultPlan<C>;
+  record: (call: C) => void;
+  /** The fake's normal answer, computed only when no fault replaces it. */
+  answer: () => { status: number; body?: unknown };
+  /** The platform's error body for a fault that gives a status but no body. */
+  errorBody: (status: number) => unknown;
+}
+
+/** Answers one recorded call the way every fake does: pick a fault, record the outcome, delay, drop or send. */
+export async function answerWithFaults<C extends AnsweredCall>(res: ServerResponse, call: C, options: FaultyAnswer<C>): Promise<void> {
+  const fault = options.faults.pickFault(call);
+  const answer = isReplacingFault(fault) ? { status: fault.status ?? 0, body: fault.body ?? options.errorBody(fault.status ?? 0) } : options.answer();
+  call.status = toRecordedStatus(fault, answer.status);
+  call.response = fault?.drop ? undefined : answer.body;
+  options.record(call);
+  await options.faults.sleep(fault?.delayMs ?? 0);
+  if (fault?.drop) dropConnection(res);
+  else sendJson(res, answer.status, answer.body, fault?.headers);
 }
