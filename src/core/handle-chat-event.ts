@@ -31,7 +31,8 @@ export function createChatHandler(deps: ChatHandlerDependencies): ChatHandler {
     }
     const admin = isAdmin(event.address.platform, event.user, deps.admins);
     if (event.action && event.action.name !== 'command') {
-      const handler = Object.hasOwn(deps.actions ?? {}, event.action.name) ? deps.actions?.[event.action.name] : undefined;
+      // hasOwn: the name comes from a button payload and must not reach Object.prototype.
+      const handler = deps.actions && Object.hasOwn(deps.actions, event.action.name) ? deps.actions[event.action.name] : undefined;
       return handler?.({ event, locale, isAdmin: admin, data: event.action.data });
     }
     const text = event.action ? String(event.action.data.text ?? '') : event.text;

@@ -11,11 +11,11 @@ import { runNpmStartToExit, startNpm, type BotProcess } from './support/bot-proc
 
 const SIGNING_SECRET = 'e2e-signing-secret';
 
-async function waitForReady(url: string, timeoutMs: number): Promise<number> {
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const status = await fetch(`${url}/readyz`).then((response) => response.status, () => 0);
-    if (status === 200) return Date.now() - started;
+    if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`/readyz did not answer 200 within ${timeoutMs} ms`);
@@ -54,8 +54,7 @@ describe('e2e: npm start', function () {
   it('when started with no Partner Center credentials, then it announces local mode and becomes ready within seconds', async () => {
     assert.match(bot.output(), /LOCAL MODE/);
     assert.match(bot.output(), /npm run playground/);
-    const readyAfterBanner = await waitForReady(bot.url, 5000);
-    assert.ok(readyAfterBanner < 5000);
+    await waitForReady(bot.url, 5000); // throws when /readyz is not 200 within 5 s of the banner
   });
 
   it('when Teams sends help over real HTTP, then the card reaches the connector', async () => {

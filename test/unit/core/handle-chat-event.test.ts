@@ -113,7 +113,9 @@ describe('handleChatEvent', () => {
   });
 
   it('when an unknown card action arrives, then there is no answer', async () => {
-    const event = { ...messageFrom({ id: 'user-1' }, ''), action: { name: 'something-else', data: {} } };
-    assert.equal(await handle(event), undefined);
+    for (const name of ['something-else', 'constructor', 'toString', '__proto__']) {
+      const event = { ...messageFrom({ id: 'user-1' }, ''), action: { name, data: {} } };
+      assert.equal(await handle(event), undefined, name);
+    }
   });
 });
