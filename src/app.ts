@@ -3,6 +3,7 @@ import { createCommandRegistry } from './core/commands/command-registry.ts';
 import { createConversationSettings } from './core/conversations/conversation-settings.ts';
 import { createChatHandler } from './core/handle-chat-event.ts';
 import { createSubscriptionDirectory } from './core/notifications/subscriptions.ts';
+import { showRestorationSteps } from './core/notifications/restoration-steps.action.ts';
 import type { Store } from './core/ports.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import type { Route } from './http/http-types.ts';
@@ -26,6 +27,11 @@ import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import type { BotStore } from './store/bot-store.ts';
 import { createStore } from './store/create-store.ts';
 import { setUpWebhooks } from './webhook-setup.ts';
+import { setUpDelivery, type DeliveryTuning } from './delivery-setup.ts';
+import type { ChatSender } from './core/delivery/chat-sender.port.ts';
+import type { Platform } from './core/chat.ts';
+import { createTeamsSender } from './platforms/teams/teams-sender.ts';
+import { createSlackSender } from './platforms/slack/slack-sender.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -38,6 +44,8 @@ export interface BotOptions {
   teamsAuthOverrides?: Record<string, string>;
   /** Tests shorten Partner Center timeouts and retry budgets. */
   partnerCenterTuning?: PartnerCenterTuning;
+  /** Tests and benchmarks speed up the outbox worker or change its limits. */
+  deliveryTuning?: DeliveryTuning;
 }
 
 export interface RunningBot {
@@ -62,7 +70,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
   const { partnerCenter, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
-  const webhooks = setUpWebhooks(config, store, subscriptions, simulator, { log, metrics });
+  let wakeWorker = (): void => undefined;
+  const webhooks = setUpWebhooks(config, store, subscriptions, simulator, { log, metrics, onRecorded: () => wakeWorker() });
   const invitations: InvitationDependencies = {
     partnerCenter,
     links: createRelationshipLinkSource(partnerCenter, store, config.INVITATION_LINK_CACHE_MINUTES * 60_000),
@@ -72,7 +81,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   const handleChat = createChatHandler({
     commands: createCommandRegistry({ settings, invitations, subscriptions }),
-    actions: createInvitationActions(invitations),
+    actions: { ...createInvitationActions(invitations), 'restoration.start': showRestorationSteps },
     settings,
     allowedTenants,
     admins: config.BOT_ADMINS,
@@ -80,6 +89,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   });
   const teamsAdapter = createTeamsAdapter(config, log, options.teamsAuthOverrides);
   const teamsLogic = createTeamsBot({ handleChat, references, allowedTenants: allowedTenants.teams, defaultLocale: config.DEFAULT_LOCALE, log });
+  const senders: Partial<Record<Platform, ChatSender>> = { teams: createTeamsSender(teamsAdapter, config.MicrosoftAppId ?? '', references) };
   const routes: Route[] = [...createHealthRoutes(store, metrics), createTeamsRoute(teamsAdapter, teamsLogic, log), webhooks.route];
   if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     const receiver = new SlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, store, inflight, log });
@@ -94,9 +104,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       log,
     });
     routes.push(receiver.route());
+    senders.slack = createSlackSender({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, references, log });
   }
+  const worker = setUpDelivery({ config, store, senders, directory: { getCustomer: partnerCenter.getCustomer, getGdapRelationship: notYet, getAuditRecord: notYet }, settings, subscriptions, references, metrics, log, tuning: options.deliveryTuning });
+  wakeWorker = worker.wake;
   const server = createHttpServer({ routes, log, metrics, inflight });
   const running = await listen(server, config.PORT, options.host);
+  worker.start();
   let stopping: Promise<void> | undefined;
   return {
     url: running.url,
@@ -104,7 +118,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     store,
     webhookToken: webhooks.token,
     simulator,
-    stop: () => (stopping ??= shutDown(running.close, inflight.drain, store, log).finally(() => simulator?.stop())),
+    stop: () => (stopping ??= worker.stop().then(() => shutDown(running.close, inflight.drain, store, log)).finally(() => simulator?.stop())),
   };
 }
 
@@ -114,4 +128,9 @@ async function shutDown(close: () => Promise<void>, drain: (ms: number) => Promi
   if (left > 0) log.warn({ left }, 'shutdown grace period ended with work still in flight');
   await closed;
   await store.close();
+}
+
+// Until the Graph and audit record reads land: GDAP and DAP cards go out with the ids they carry.
+async function notYet(): Promise<never> {
+  throw new Error('not available yet');
 }

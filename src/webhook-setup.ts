@@ -22,7 +22,7 @@ export interface WebhookSetup {
  * Live mode trusts Microsoft's certificates (plus PARTNER_CENTER_TRUSTED_CA_FILE); local mode trusts only
  * the simulator's own CA, served by the simulator on loopback. Production never runs in local mode (config).
  */
-export function setUpWebhooks(config: Readonly<Config>, store: BotStore, subscriptions: SubscriptionDirectory, simulator: PartnerCenterSimulator | undefined, deps: { log: Logger; metrics: Metrics }): WebhookSetup {
+export function setUpWebhooks(config: Readonly<Config>, store: BotStore, subscriptions: SubscriptionDirectory, simulator: PartnerCenterSimulator | undefined, deps: { log: Logger; metrics: Metrics; onRecorded?: () => void }): WebhookSetup {
   const local = simulator !== undefined;
   const token = config.PARTNER_CENTER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const verifier = createWebhookVerifier({
@@ -36,6 +36,7 @@ export function setUpWebhooks(config: Readonly<Config>, store: BotStore, subscri
     // The simulator writes real Partner Center URIs into its events, as Microsoft does.
     apiHost: new URL(local ? PARTNER_CENTER_BASE_URL : config.PARTNER_CENTER_API_URL).hostname,
     now: Date.now,
+    onRecorded: deps.onRecorded,
   });
   return { route: createPartnerCenterWebhookRoute({ verifier, ingest, log: deps.log.child({ integration: 'partner-center-webhook' }), registry: deps.metrics.registry }), token };
 }

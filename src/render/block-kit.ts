@@ -16,6 +16,8 @@ const FALLBACK_MAX_CHARS = 3_000;
 interface Conversion {
   actionIds: ActionIds;
   firstTextBlock?: CardObject;
+  /** The plain text of the first text element (TextBlock or RichTextBlock): the notification preview. */
+  title?: string;
 }
 
 /**
@@ -30,8 +32,7 @@ export function toBlockKit(card: object): SlackMessage {
   const conversion: Conversion = { actionIds: new Map() };
   const blocks = toBlocks(readObjects(root, 'body'), conversion);
   blocks.push(...toActionsBlocks(readObjects(root, 'actions'), conversion.actionIds));
-  const title = conversion.firstTextBlock ? toPlainText(readString(conversion.firstTextBlock, 'text') ?? '') : '';
-  return { blocks, text: escapeSlackText(capLength(title, FALLBACK_MAX_CHARS)) };
+  return { blocks, text: escapeSlackText(capLength(conversion.title ?? '', FALLBACK_MAX_CHARS)) };
 }
 
 /** The blocks of a modal for an Action.ShowCard (its button carries `{ action: 'showCard', card: id }`). */
@@ -55,8 +56,11 @@ function toElementBlocks(element: CardObject, conversion: Conversion): SlackBloc
   switch (type) {
     case 'TextBlock':
       return toTextBlocks(element, conversion);
-    case 'RichTextBlock':
-      return toRichTextBlock(readObjectsOrStrings(element, 'inlines').map(toInlineElement));
+    case 'RichTextBlock': {
+      const inlines = readObjectsOrStrings(element, 'inlines').map(toInlineElement);
+      conversion.title ??= inlines.map((inline) => ('text' in inline ? inline.text : '')).join('');
+      return toRichTextBlock(inlines);
+    }
     case 'FactSet':
       return toRichTextBlock(toFactElements(readObjects(element, 'facts')));
     case 'Container':
@@ -79,6 +83,7 @@ function toTextBlocks(element: CardObject, conversion: Conversion): SlackBlock[]
   const text = readString(element, 'text') ?? '';
   const isFirst = conversion.firstTextBlock === undefined;
   if (isFirst) conversion.firstTextBlock = element;
+  conversion.title ??= toPlainText(text);
   const large = ['large', 'extralarge'].includes(readEnum(element, 'size') ?? '');
   if (isFirst && large) {
     const plain = toPlainText(text).trim();

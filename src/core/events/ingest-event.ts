@@ -12,6 +12,8 @@ export interface EventIntakeDependencies {
   /** Host of PARTNER_CENTER_API_URL: the only host whose URIs in an event are trusted. */
   apiHost: string;
   now: () => number;
+  /** Called after an event with notifications was stored: the outbox worker can start at once. */
+  onRecorded?: () => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface EventIntakeDependencies {
  */
 export function createEventIntake(deps: EventIntakeDependencies) {
   return async function ingestWebhook(body: PartnerCenterWebhookBody): Promise<IngestResult> {
-    const event = toDomainEvent(body, deps.apiHost);
+    const event = { ...toDomainEvent(body, deps.apiHost), source: 'webhook' as const };
     if (event.kind === 'test') return { outcome: 'test', event };
     const audience = event.notification ? await deps.subscriptions.listFor(event.notification) : [];
     const eventId = randomUUID();
@@ -36,6 +38,8 @@ export function createEventIntake(deps: EventIntakeDependencies) {
       { id: eventId, dedupeKey: event.dedupeKey, kind: event.kind, body: { ...event, raw: { ...body } }, receivedAt: deps.now() },
       messages,
     );
-    return recorded ? { outcome: 'recorded', event, notifications: messages.length } : { outcome: 'duplicate', event };
+    if (!recorded) return { outcome: 'duplicate', event };
+    if (messages.length > 0) deps.onRecorded?.();
+    return { outcome: 'recorded', event, notifications: messages.length };
   };
 }

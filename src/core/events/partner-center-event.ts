@@ -24,6 +24,8 @@ export type DomainEventKind =
   | 'access-assignment-activated'
   | 'access-assignment-updated'
   | 'access-assignment-deleted'
+  /** Reconciliation only: a GDAP relationship ends within 30, 14 or 7 days. */
+  | 'gdap-expiring'
   | 'test'
   | 'unknown';
 
@@ -40,6 +42,15 @@ export interface DomainEvent {
   accessAssignmentId?: string;
   /** Only when it is https on the Partner Center API host; anything else is dropped (SSRF). */
   auditUri?: string;
+  /** Set by reconciliation, which already read the customer: no second read needed. */
+  customer?: { id: string; name?: string; domain?: string };
+  /** Reconciliation named the customer of an earlier DAP event (its event id) that named none. */
+  resolves?: string;
+  /** `gdap-expiring`: the threshold crossed (30, 14 or 7) and the relationship's end. */
+  expiresInDays?: number;
+  endDateTime?: string;
+  /** Where the event came from: a webhook or the reconciliation poll. */
+  source?: 'webhook' | 'reconciliation';
 }
 
 const KINDS: Record<string, [DomainEventKind, NotificationKind | undefined]> = {

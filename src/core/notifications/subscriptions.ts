@@ -15,6 +15,8 @@ export interface Subscription {
 
 export interface SubscriptionDirectory {
   get(address: ConversationAddress): Promise<Subscription | undefined>;
+  /** By `platform:tenant:conversation` key (the outbox knows conversations only by key). */
+  getByKey(conversationKey: string): Promise<Subscription | undefined>;
   /** Saves the conversation's kinds; an empty list removes the subscription. */
   save(address: ConversationAddress, kinds: readonly NotificationKind[], by: string): Promise<Subscription | undefined>;
   /** Every conversation subscribed to `kind`. */
@@ -50,6 +52,7 @@ export function createSubscriptionDirectory(store: Store, now: () => number = Da
 
   return {
     get: (address) => entries.get(toConversationKey(address)),
+    getByKey: (conversationKey) => entries.get(conversationKey),
     async save(address, kinds, by) {
       const key = toConversationKey(address);
       if (kinds.length === 0) {

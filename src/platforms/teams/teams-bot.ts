@@ -1,4 +1,4 @@
-import { CardFactory, TurnContext, type Activity } from 'botbuilder';
+import { TurnContext, type Activity } from 'botbuilder';
 import { isTenantAllowed } from '../../core/access.ts';
 import type { Locale, Reply } from '../../core/chat.ts';
 import { welcomeReply } from '../../core/replies.ts';
@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.ts';
 import { renderForTeams } from '../../render/render-reply.ts';
 import type { ConversationReferences } from '../conversation-references.ts';
 import { hasOutsideMembers } from './outside-members.ts';
+import { toCardMessage } from './teams-sender.ts';
 import { tenantOf, toChatEvent } from './to-chat-event.ts';
 
 export interface TeamsBotDependencies {
@@ -54,10 +55,6 @@ function isCardAction(activity: Activity): boolean {
 /** Universal Actions answer with the card that replaces the clicked one. */
 function toInvokeCard(reply: Reply): object {
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderForTeams(reply) };
-}
-
-function toCardMessage(reply: Reply): Partial<Activity> {
-  return { type: 'message', attachments: [CardFactory.adaptiveCard(renderForTeams(reply))] };
 }
 
 /** Stores or forgets the conversation; true when the bot was just added. */

@@ -2,6 +2,7 @@ import type { Reply } from '../../core/chat.ts';
 import { strings } from '../../i18n/index.ts';
 import { DEFAULT_MAX_INERT_LENGTH, toInertData } from '../inert.ts';
 import { invitationPreparer } from './invitation.prepare.ts';
+import { timelinePreparer, timelineUpdatePreparer } from './timeline.prepare.ts';
 import type { DataPreparer } from './types.ts';
 
 export type { DataPreparer, PrepareContext } from './types.ts';
@@ -9,6 +10,8 @@ export type { DataPreparer, PrepareContext } from './types.ts';
 /** Templates whose data needs a prepare step before expansion, by template name. */
 export const prepareData: Readonly<Record<string, DataPreparer>> = Object.freeze({
   invitation: invitationPreparer,
+  'customer-timeline': timelinePreparer,
+  'timeline-update': timelineUpdatePreparer,
 });
 
 /**

@@ -27,7 +27,7 @@ export interface BotUnderTest {
  * The real bot, in-process, on 127.0.0.1 with a fresh SQLite file, talking to the loopback fakes of the
  * Bot Connector and the Slack Web API. `env` overrides any setting.
  */
-export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pick<BotOptions, 'partnerCenterTuning'> = {}): Promise<BotUnderTest> {
+export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pick<BotOptions, 'partnerCenterTuning' | 'deliveryTuning'> = {}): Promise<BotUnderTest> {
   const connector = createFakeBotConnector();
   const slack = createFakeSlackApi();
   await Promise.all([connector.start(), slack.start()]);

@@ -44,6 +44,21 @@ export function invitationData(overrides: Record<string, unknown> = {}): Record<
   };
 }
 
+/** `customer-timeline` data: a customer whose name tries markup, with a removal as the latest event. */
+export function timelineData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    customer: { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', name: `Fabrikam ${NASTY_TEXT}`, domain: 'fabrikam.onmicrosoft.com' },
+    identifying: false,
+    relationship: { displayName: 'Contoso-Fabrikam-2026', endDateTime: '2028-11-25T10:15:00Z' },
+    entries: [
+      { kind: 'accepted', at: '2026-03-02T08:30:00.0000000+00:00' },
+      { kind: 'gdap-approved', at: '2026-03-03T09:00:00Z' },
+      { kind: 'admin-removed', at: '2026-11-25T10:15:02.1234567+00:00' },
+    ],
+    ...overrides,
+  };
+}
+
 /** One sample per template, the fullest version of it; these produce the golden files. */
 export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string, unknown>>> = {
   help: (locale) => ({ commands: CONTRACT_COMMANDS, language: locale, isAdmin: true }),
@@ -56,6 +71,9 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
   language: (locale) => ({ language: locale }),
   invitation: (locale) => invitationData({ customerLocale: locale }),
   welcome: () => ({}),
+  'customer-timeline': () => timelineData(),
+  'timeline-update': () => timelineData(),
+  'restoration-steps': () => ({}),
   subscriptions: () => ({
     kinds: [
       { kind: 'accepted', on: true },
@@ -103,6 +121,12 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'error', data: { code: 'NO.SUCH_CODE' } },
   { template: 'error', data: {} },
   { template: 'language', data: { language: 'en' } },
+  { template: 'customer-timeline', data: timelineData({ customer: undefined, identifying: true, relationship: undefined, entries: [{ kind: 'admin-removed', at: '2026-11-25T10:15:00Z' }] }) },
+  { template: 'customer-timeline', data: timelineData({ entries: [{ kind: 'gdap-expiring', at: 'not a date', expiresInDays: 14 }] }) },
+  { template: 'customer-timeline', data: timelineData({ entries: [] }) },
+  { template: 'customer-timeline', data: timelineData({ entries: [{ kind: 'constructor', at: '2026-11-25T10:15:00Z' }] }) },
+  { template: 'customer-timeline', data: timelineData({ entries: Array.from({ length: 25 }, () => ({ kind: 'access-assignment-updated', at: '2026-11-25T10:15:00Z' })) }) },
+  { template: 'timeline-update', data: timelineData({ customer: { id: 'x' } }) },
   { template: 'language', data: {} },
   { template: 'subscriptions', data: { kinds: [{ kind: 'accepted', on: false }], change: 'none' } },
   { template: 'subscriptions', data: { kinds: [{ kind: 'gdap', on: true }], change: 'unsubscribed' } },

@@ -1,0 +1,109 @@
+import type { ConversationAddress, Locale, Reply } from '../chat.ts';
+import type { ConversationSettingsStore } from '../conversations/conversation-settings.ts';
+import type { Enricher, StorySubject } from '../events/enrich-event.ts';
+import type { OutboxRow } from '../events/event-store.port.ts';
+import type { DomainEvent } from '../events/partner-center-event.ts';
+import type { Clock } from '../ports.ts';
+import { DeliveryFailure, type ChatSender } from './chat-sender.port.ts';
+import type { Pacer } from './pacer.ts';
+import { withEntry, type Timeline, type TimelineStore } from './timelines.ts';
+
+/** What the intake puts in an outbox row (ingest-event.ts). */
+export interface TimelinePayload {
+  template: 'customer-timeline';
+  event: DomainEvent;
+  address: ConversationAddress;
+}
+
+export interface DeliveryDependencies {
+  sender: ChatSender;
+  timelines: TimelineStore;
+  enricher: Enricher;
+  settings: ConversationSettingsStore;
+  pacer: Pacer;
+  clock: Clock;
+  defaultLocale: Locale;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A longer wait for our own pacing gives the row back (retry later) instead of holding its claim. */
+  maxPacingWaitMs?: number;
+}
+
+/** After this many failed reads of the customer, the notification goes out with the ids it has. */
+const ENRICHMENT_ATTEMPTS = 3;
+
+/**
+ * Delivers one notification as a customer's card in one conversation: the first event posts the card,
+ * later ones update it in place and add a short follow-up under it. Re-running after a crash never adds
+ * the same event twice (the timeline remembers event ids); at worst the last call is repeated.
+ */
+export function createTimelineDelivery(deps: DeliveryDependencies) {
+  const maxWait = deps.maxPacingWaitMs ?? 20_000;
+
+  async function paced<T>(conversationKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const delay = deps.pacer.delayFor(conversationKey, deps.clock.now());
+      if (delay <= 0) break;
+      if (delay > maxWait) throw new DeliveryFailure('rate-limited', 'paced by the platform limits', { retryAfterMs: delay });
+      await deps.sleep(delay, signal);
+    }
+    deps.pacer.record(conversationKey, deps.clock.now());
+    return call();
+  }
+
+  async function locale(address: ConversationAddress): Promise<Locale> {
+    return (await deps.settings.get(address)).language ?? deps.defaultLocale;
+  }
+
+  return async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
+    const { event, address } = readPayload(row);
+    const key = row.conversationKey;
+    const subject = await deps.enricher.subjectOf(event, row.eventId, { bestEffort: row.attempts >= ENRICHMENT_ATTEMPTS });
+    const found = await findTimeline(deps.timelines, key, subject, event);
+    if (!found.adopted && found.timeline?.entries.some((entry) => entry.eventId === row.eventId || entry.eventId === event.resolves)) return;
+    const entry = { eventId: row.eventId, kind: event.kind, at: event.changedAt ?? new Date(row.createdAt).toISOString(), expiresInDays: event.expiresInDays };
+    const next = found.adopted ? { ...withEntry(undefined, subject, entry), entries: found.timeline?.entries ?? [], messageRef: found.timeline?.messageRef } : withEntry(found.timeline, subject, entry);
+    const language = await locale(address);
+    next.messageRef = await show(key, next, language, signal);
+    await deps.timelines.save(key, subject.storyKey, next);
+    if (found.adopted) await deps.timelines.remove(key, `unidentified:${event.resolves}`);
+  };
+
+  /** Updates the card and answers under it, or posts it when it does not exist (yet, or any more). */
+  async function show(key: string, timeline: Timeline, language: Locale, signal: AbortSignal): Promise<string> {
+    const card = timelineReply(timeline, language);
+    const messageRef = timeline.messageRef;
+    if (messageRef && (await paced(key, signal, () => deps.sender.update(key, messageRef, card)))) {
+      await paced(key, signal, () => deps.sender.postFollowUp(key, messageRef, { ...card, template: 'timeline-update' }));
+      return messageRef;
+    }
+    return paced(key, signal, () => deps.sender.post(key, card));
+  }
+}
+
+export function timelineReply(timeline: Timeline, locale: Locale): Reply {
+  const { customer, identifying, relationship } = timeline.subject;
+  const entries = timeline.entries.map(({ kind, at, expiresInDays }) => ({ kind, at, ...(expiresInDays !== undefined && { expiresInDays }) }));
+  return { template: 'customer-timeline', locale, data: { customer, identifying: identifying === true, relationship, entries } };
+}
+
+/**
+ * The card this event belongs on. A reconciliation result that names the customer of an earlier
+ * "identifying which" card adopts that card (same message, now with the name) instead of starting another.
+ */
+async function findTimeline(timelines: TimelineStore, key: string, subject: StorySubject, event: DomainEvent): Promise<{ timeline?: Timeline; adopted: boolean }> {
+  const current = await timelines.get(key, subject.storyKey);
+  const pending = event.resolves ? await timelines.get(key, `unidentified:${event.resolves}`) : undefined;
+  if (!pending) return { timeline: current, adopted: false };
+  // The customer may already have a card here: its history joins the adopted one.
+  const known = new Set(pending.entries.map((entry) => entry.eventId));
+  const entries = [...pending.entries, ...(current?.entries ?? []).filter((entry) => !known.has(entry.eventId))].sort((a, b) => a.at.localeCompare(b.at));
+  return { timeline: { ...pending, entries }, adopted: true };
+}
+
+function readPayload(row: OutboxRow): TimelinePayload {
+  const payload = row.payload as Partial<TimelinePayload>;
+  if (payload.template !== 'customer-timeline' || !payload.event || !payload.address) {
+    throw new DeliveryFailure('permanent', `unknown notification payload (template ${String(payload.template)})`);
+  }
+  return payload as TimelinePayload;
+}

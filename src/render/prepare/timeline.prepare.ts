@@ -1,0 +1,99 @@
+import type { Locale } from '../../core/chat.ts';
+import type { Strings } from '../../i18n/index.ts';
+import { toInertText } from '../inert.ts';
+import type { DataPreparer } from './types.ts';
+
+/** One event on a customer's card, as the core stores it. */
+export interface TimelineEntryData {
+  kind: string;
+  /** ISO-8601 */
+  at: string;
+  expiresInDays?: number;
+}
+
+/** What the core sends with `Reply { template: 'customer-timeline' }` (and, with one entry, `timeline-update`). */
+export interface TimelineCardData {
+  customer?: { id: string; name?: string; domain?: string };
+  identifying?: boolean;
+  relationship?: { displayName?: string; endDateTime?: string };
+  /** Oldest first; the last one is what just happened. */
+  entries: TimelineEntryData[];
+}
+
+const HISTORY_LINES = 10;
+const REMOVALS = new Set(['admin-removed', 'admin-removed-by-microsoft']);
+const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', de: 'de-DE' };
+
+/** `25 Nov 2026, 10:15 UTC`: the card is read in several time zones, so it says which one. */
+export function formatUtc(iso: string | undefined, locale: Locale): string {
+  const time = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(time)) return '';
+  const text = new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(time);
+  return `${text} UTC`;
+}
+
+function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+}
+
+function pick(table: Record<string, string>, kind: string): string {
+  return (Object.hasOwn(table, kind) ? table[kind] : table.unknown) ?? '';
+}
+
+function customerName(data: TimelineCardData, t: Strings): string {
+  const name = data.customer?.name || data.customer?.domain || data.customer?.id;
+  return name ? toInertText(name, 200) : t.timeline.aCustomer;
+}
+
+/** The headline and the thread follow-up say the same: what just happened, to whom. */
+export function headlineOf(data: TimelineCardData, t: Strings): string {
+  const latest = data.entries.at(-1);
+  const kind = latest?.kind ?? 'unknown';
+  return fill(pick(t.timeline.headlines, kind), { customer: customerName(data, t), days: latest?.expiresInDays ?? '' });
+}
+
+function historyLine(entry: TimelineEntryData, locale: Locale, t: Strings): { line: string } {
+  const text = fill(pick(t.timeline.history, entry.kind), { days: entry.expiresInDays ?? '' });
+  return { line: fill(t.timeline.historyLine, { date: formatUtc(entry.at, locale), text }) };
+}
+
+function relationshipLine(data: TimelineCardData, locale: Locale, t: Strings): string {
+  const relationship = data.relationship;
+  if (!relationship?.displayName) return '';
+  const end = relationship.endDateTime ? fill(t.timeline.relationshipEnds, { date: formatUtc(relationship.endDateTime, locale) }) : '';
+  return fill(t.timeline.relationshipLine, { name: toInertText(relationship.displayName, 100), end });
+}
+
+function customerLine(data: TimelineCardData, t: Strings): string {
+  const customer = data.customer;
+  if (!customer?.id) return '';
+  return fill(t.timeline.customerLine, { domain: toInertText(customer.domain || '–', 200), id: toInertText(customer.id, 64) });
+}
+
+export const timelinePreparer: DataPreparer = {
+  prepare(data, { locale, t }) {
+    const card = data as unknown as TimelineCardData;
+    const entries = Array.isArray(card.entries) ? card.entries : [];
+    const latest = entries.at(-1);
+    return {
+      headline: headlineOf({ ...card, entries }, t),
+      identifying: card.identifying === true,
+      customerLine: customerLine(card, t),
+      relationshipLine: relationshipLine(card, locale, t),
+      removal: REMOVALS.has(latest?.kind ?? ''),
+      customerId: card.customer?.id ?? '',
+      history: entries.slice(-HISTORY_LINES).reverse().map((entry) => historyLine(entry, locale, t)),
+    };
+  },
+};
+
+/** The short message under the card (Slack thread, Teams reply chain): the headline and when. */
+export const timelineUpdatePreparer: DataPreparer = {
+  prepare(data, { locale, t }) {
+    const card = data as unknown as TimelineCardData;
+    const entries = Array.isArray(card.entries) ? card.entries : [];
+    const when = formatUtc(entries.at(-1)?.at, locale);
+    const headline = headlineOf({ ...card, entries }, t);
+    return { line: when ? `${headline} (${when})` : headline };
+  },
+};
