@@ -68,6 +68,19 @@ describe('notifications: customer cards in subscribed conversations', () => {
     assert.equal(cardsIn('C0ACCEPTED').length, 1);
   });
 
+  it('when a Slack channel is gone (channel_not_found), then its subscription ends and the log says so', async () => {
+    await subscribeSlack('C0ARCHIVED', 'accepted');
+    harness.slack.failNext({ error: 'channel_not_found' }, 1, 'chat.postMessage');
+    await send(events.resellerRelationshipAccepted(customer.id));
+    await harness.slack.waitForCalls('chat.postMessage', 2);
+    await settle();
+    const show = buildSlashCommandRequest({ signingSecret: SLACK_SIGNING_SECRET, text: 'subscriptions', channelId: 'C0ARCHIVED', userId: SLACK_ADMIN_USER });
+    await harness.post('/slack/events', show.body, show.headers);
+    const calls = await harness.slack.waitForCalls('chat.postMessage', 3);
+    assert.doesNotMatch(JSON.stringify(calls[2]?.args.blocks), /"on"|: on/);
+    assert.match(harness.logs.text(), /conversation is gone/);
+  });
+
   it('when a second event concerns the same customer, then the Slack card is updated in place and a reply goes into its thread', async () => {
     await subscribeSlack('C0ACCEPTED', 'accepted');
     await send(events.resellerRelationshipAccepted(customer.id));
