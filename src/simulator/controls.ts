@@ -1,8 +1,11 @@
 /**
  * What tests and local demos can do to the simulator: queue faults, read the request log, expire
- * consent, change the customer list. Faults hit Partner Center paths (`/v1/`) unless a prefix says otherwise;
- * prefixes match the path with its query string (`/v1/customers?size=500&seekOperation=Next`).
+ * consent, change customers, GDAP relationships and the audit log. Faults hit Partner Center paths (`/v1/`)
+ * unless a prefix says otherwise (`/v1.0/` for Graph); prefixes match the path with its query string
+ * (`/v1/customers?size=500&seekOperation=Next`).
  */
+import type { AuditInput, AuditLog, SimulatedAuditRecord } from './audit-log.ts';
+import type { GdapDirectory, GdapInput, SimulatedGdapRelationship } from './gdap.ts';
 import type { CustomerDirectory, CustomerInput, SimulatedCustomer } from './seed.ts';
 import type { TokenRegistry } from './tokens.ts';
 
@@ -50,7 +53,13 @@ export interface SimulatorControls {
   pageRestarts(): number;
   addCustomer(customer: CustomerInput): SimulatedCustomer;
   removeCustomer(id: string): boolean;
-  /** Back to the seeded state: no faults, no log, initial refresh token, seed customers only. */
+  /** Changes a customer's fields (name, domain, DAP flag); undefined when there is no such customer. */
+  updateCustomer(id: string, changes: Partial<Omit<SimulatedCustomer, 'id'>>): SimulatedCustomer | undefined;
+  gdapRelationships(): SimulatedGdapRelationship[];
+  addGdapRelationship(input: GdapInput): SimulatedGdapRelationship;
+  updateGdapRelationship(id: string, changes: Partial<Omit<SimulatedGdapRelationship, 'id'>>): SimulatedGdapRelationship | undefined;
+  addAuditRecord(input: AuditInput): SimulatedAuditRecord;
+  /** Back to the seeded state: no faults, no log, initial refresh token, seed customers, relationships and audit records only. */
   reset(): void;
 }
 
@@ -63,9 +72,14 @@ interface QueuedFault {
   pathPrefix: string;
 }
 
-export interface SimulatorState {
+export interface SimulatorParts {
   tokens: TokenRegistry;
   customers: CustomerDirectory;
+  gdap: GdapDirectory;
+  audit: AuditLog;
+}
+
+export interface SimulatorState extends SimulatorParts {
   record(request: RecordedRequest): void;
   /** The first queued fault whose prefix matches `path` (with query string), consumed. */
   takeFault(path: string): Fault | undefined;
@@ -73,7 +87,8 @@ export interface SimulatorState {
   controls: SimulatorControls;
 }
 
-export function createSimulatorState(tokens: TokenRegistry, customers: CustomerDirectory): SimulatorState {
+export function createSimulatorState(parts: SimulatorParts): SimulatorState {
+  const { tokens, customers, gdap, audit } = parts;
   let faults: QueuedFault[] = [];
   let requests: RecordedRequest[] = [];
   let restarts = 0;
@@ -99,18 +114,24 @@ export function createSimulatorState(tokens: TokenRegistry, customers: CustomerD
     pageRestarts: () => restarts,
     addCustomer: (customer) => customers.add(customer),
     removeCustomer: (id) => customers.remove(id),
+    updateCustomer: (id, changes) => customers.update(id, changes),
+    gdapRelationships: () => gdap.list(),
+    addGdapRelationship: (input) => gdap.add(input),
+    updateGdapRelationship: (id, changes) => gdap.update(id, changes),
+    addAuditRecord: (input) => audit.add(input),
     reset() {
       faults = [];
       requests = [];
       restarts = 0;
       tokens.reset();
       customers.reset();
+      gdap.reset();
+      audit.reset();
     },
   };
 
   return {
-    tokens,
-    customers,
+    ...parts,
     controls,
     record(request) {
       requests.push(request);

@@ -3,7 +3,7 @@
  * in Partner Center's wire format. Paging follows the documented contract exactly: the next page needs
  * `links.next.uri` AND the `MS-ContinuationToken` header; without the header the list restarts at page 1.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createContinuationTokens } from './continuation.ts';
 import type { PartnerCenterRequest } from './partner-center-request.ts';
 import type { SimulatedCustomer } from './seed.ts';
 import { sendJson, sendPartnerCenterError } from './sim-http.ts';
@@ -16,22 +16,13 @@ export function createRelationshipRequestUrl(partnerTenantId: string, scheme = '
 }
 
 export function createCustomerRoutes(partnerTenantId: string) {
-  // Continuation tokens are opaque to clients but stateless here: a signed cursor, so retries of a page work.
-  const signingKey = randomBytes(32);
-  const sign = (payload: string) => createHmac('sha256', signingKey).update(payload).digest('base64url').slice(0, 22);
-
-  function toContinuationToken(cursor: number, size: number): string {
-    const payload = Buffer.from(JSON.stringify({ c: cursor, s: size })).toString('base64url');
-    return `${payload}.${sign(payload)}`;
-  }
+  const continuation = createContinuationTokens();
+  const toContinuationToken = (cursor: number, size: number) => continuation.issue({ c: cursor, s: size });
 
   function readContinuationToken(token: string): { cursor: number; size: number } | undefined {
-    const [payload = '', signature = ''] = token.split('.');
-    const expected = Buffer.from(sign(payload));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const { c, s } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c: number; s: number };
-    return { cursor: c, size: s };
+    const payload = continuation.read(token);
+    const { c, s } = payload ?? {};
+    return typeof c === 'number' && typeof s === 'number' ? { cursor: c, size: s } : undefined;
   }
 
   function answerRelationshipRequest(call: PartnerCenterRequest): void {

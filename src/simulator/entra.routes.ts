@@ -1,13 +1,17 @@
 /**
- * Entra's v2.0 token endpoint as the Partner Center client uses it: `refresh_token` (App+User, with
- * rotation) and `client_credentials` (App-only), with Entra-shaped errors and AADSTS codes.
+ * Entra's v2.0 token endpoint as the Partner Center and Graph clients use it: `refresh_token` (App+User,
+ * with rotation) and `client_credentials` (App-only), with Entra-shaped errors and AADSTS codes. Tokens
+ * carry their audience: the Partner Center scope or the Graph scope. The simulated app registration has
+ * Graph *delegated* permissions only (DelegatedAdminRelationship.ReadWrite.All, as GDAP needs), so an
+ * App-only Graph token is refused with invalid_scope — a simplification: real Entra would issue one
+ * without roles and Graph would then answer 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/ports.ts';
 import type { RecordedRequest } from './controls.ts';
-import { PARTNER_CENTER_SCOPE } from './defaults.ts';
+import { GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from './defaults.ts';
 import { readForm, sendEntraError, sendJson, type EntraErrorSpec } from './sim-http.ts';
-import type { TokenRegistry } from './tokens.ts';
+import type { TokenAudience, TokenRegistry } from './tokens.ts';
 
 export const ENTRA_TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 
@@ -36,20 +40,29 @@ export function createEntraRoutes(options: EntraRouteOptions) {
     if (tenant.toLowerCase() !== options.partnerTenantId.toLowerCase()) return ERRORS.tenantNotFound;
     if (form.client_id !== options.clientId) return ERRORS.unknownClient;
     if (form.client_secret !== options.clientSecret) return ERRORS.badSecret;
-    if (!(form.scope ?? '').split(' ').includes(PARTNER_CENTER_SCOPE)) return ERRORS.badScope;
+    if (!audienceOf(form)) return ERRORS.badScope;
+    return undefined;
+  }
+
+  /** The API the requested scope names; Graph only for App+User (see above). */
+  function audienceOf(form: Record<string, string>): TokenAudience | undefined {
+    const scopes = (form.scope ?? '').split(' ');
+    if (scopes.includes(PARTNER_CENTER_SCOPE)) return 'partner-center';
+    if (scopes.includes(GRAPH_SCOPE) && form.grant_type === 'refresh_token') return 'graph';
     return undefined;
   }
 
   function answerRefreshGrant(response: ServerResponse, form: Record<string, string>): void {
     const outcome = options.tokens.rotateRefreshToken(form.refresh_token ?? '');
     if (!outcome.ok) return fail(response, outcome.reason === 'expired' ? ERRORS.expiredGrant : ERRORS.unknownGrant);
-    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-user');
-    sendToken(response, accessToken, expiresIn, { refresh_token: outcome.refreshToken });
+    const audience = audienceOf(form) ?? 'partner-center';
+    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-user', audience);
+    sendToken(response, accessToken, expiresIn, audience, { refresh_token: outcome.refreshToken });
   }
 
   function answerClientCredentials(response: ServerResponse): void {
-    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-only');
-    sendToken(response, accessToken, expiresIn);
+    const { accessToken, expiresIn } = options.tokens.issueAccessToken('app-only', 'partner-center');
+    sendToken(response, accessToken, expiresIn, 'partner-center');
   }
 
   return {
@@ -65,11 +78,11 @@ export function createEntraRoutes(options: EntraRouteOptions) {
   };
 }
 
-function sendToken(response: ServerResponse, accessToken: string, expiresIn: number, extra: Record<string, string> = {}): void {
+function sendToken(response: ServerResponse, accessToken: string, expiresIn: number, audience: TokenAudience, extra: Record<string, string> = {}): void {
   sendJson(
     response,
     200,
-    { token_type: 'Bearer', scope: PARTNER_CENTER_SCOPE, expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken, ...extra },
+    { token_type: 'Bearer', scope: audience === 'graph' ? GRAPH_SCOPE : PARTNER_CENTER_SCOPE, expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken, ...extra },
     { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
   );
 }

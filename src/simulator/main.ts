@@ -18,6 +18,7 @@ process.stdout.write(
     `Partner Center simulator listening at ${simulator.url}`,
     'Point a bot at it with:',
     `  PARTNER_CENTER_API_URL=${simulator.url}`,
+    `  GRAPH_API_URL=${simulator.url}`,
     `  ENTRA_AUTHORITY_URL=${simulator.url}`,
     `  PARTNER_TENANT_ID=${SIMULATOR_PARTNER_TENANT_ID}`,
     `  PARTNER_CENTER_CLIENT_ID=${SIMULATOR_CLIENT_ID}`,

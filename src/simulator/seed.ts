@@ -72,6 +72,8 @@ export interface CustomerDirectory {
   find(id: string): SimulatedCustomer | undefined;
   add(input: CustomerInput): SimulatedCustomer;
   remove(id: string): boolean;
+  /** Changes fields of a visible customer (seed customers through an overlay); undefined when there is none. */
+  update(id: string, changes: Partial<Omit<SimulatedCustomer, 'id'>>): SimulatedCustomer | undefined;
   reset(): void;
 }
 
@@ -86,6 +88,8 @@ export function createCustomerDirectory(generatedCount: number): CustomerDirecto
   let added = new Map<string, SimulatedCustomer>();
   let addedInOrder: SimulatedCustomer[] = [];
   let removedSeed = new Set<string>();
+  // Seed customers are frozen (and generated ones are built on demand): their changes live here.
+  let changedSeed = new Map<string, SimulatedCustomer>();
   const totalPositions = () => seedCount + added.size;
 
   function seedAt(position: number): SimulatedCustomer | undefined {
@@ -96,11 +100,14 @@ export function createCustomerDirectory(generatedCount: number): CustomerDirecto
   function visibleAt(position: number): SimulatedCustomer | undefined {
     if (position >= seedCount) return addedInOrder[position - seedCount];
     const customer = seedAt(position);
-    return customer && !removedSeed.has(customer.id.toLowerCase()) ? customer : undefined;
+    if (!customer || removedSeed.has(customer.id.toLowerCase())) return undefined;
+    return changedSeed.get(customer.id.toLowerCase()) ?? customer;
   }
 
   function findSeed(key: string): SimulatedCustomer | undefined {
     if (removedSeed.has(key)) return undefined;
+    const changed = changedSeed.get(key);
+    if (changed) return changed;
     const sample = samples.get(key);
     if (sample) return sample;
     const index = Number.parseInt(key.slice(0, 8), 16);
@@ -145,10 +152,24 @@ export function createCustomerDirectory(generatedCount: number): CustomerDirecto
       removedSeed.add(key);
       return true;
     },
+    update(id, changes) {
+      const key = id.toLowerCase();
+      const addedCustomer = added.get(key);
+      if (addedCustomer) {
+        Object.assign(addedCustomer, changes, { id: addedCustomer.id });
+        return addedCustomer;
+      }
+      const seedCustomer = findSeed(key);
+      if (!seedCustomer) return undefined;
+      const changed = { ...seedCustomer, ...changes, id: seedCustomer.id };
+      changedSeed.set(key, changed);
+      return changed;
+    },
     reset() {
       added = new Map();
       addedInOrder = [];
       removedSeed = new Set();
+      changedSeed = new Map();
     },
   };
 }

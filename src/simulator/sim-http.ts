@@ -65,3 +65,20 @@ export function sendEntraError(response: ServerResponse, spec: EntraErrorSpec, n
     error_uri: `https://login.microsoftonline.com/error?code=${spec.code}`,
   });
 }
+
+const GRAPH_ERROR_CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'Authorization_RequestDenied',
+  404: 'Request_ResourceNotFound',
+  405: 'MethodNotAllowed',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+
+/** Microsoft Graph's OData error body, with the request ids Graph puts in `innerError`. */
+export function sendGraphError(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const innerError = { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': headers['request-id'] ?? randomUUID(), 'client-request-id': headers['client-request-id'] ?? '' };
+  sendJson(response, status, { error: { code: GRAPH_ERROR_CODES[status] ?? 'UnknownError', message, innerError } }, headers);
+}

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/ports.ts';
 
 export type AccessTokenKind = 'app-user' | 'app-only';
+/** Which API a token was issued for (its `aud`): a Partner Center token does not open Graph, and back. */
+export type TokenAudience = 'partner-center' | 'graph';
 
 export type RefreshOutcome = { ok: true; refreshToken: string } | { ok: false; reason: 'expired' | 'unknown' };
 
@@ -14,9 +16,9 @@ export interface TokenRegistryOptions {
 }
 
 export interface TokenRegistry {
-  issueAccessToken(kind: AccessTokenKind): { accessToken: string; expiresIn: number };
-  /** The access token's kind while it is valid; undefined for unknown or expired tokens. */
-  verifyAccessToken(token: string): AccessTokenKind | undefined;
+  issueAccessToken(kind: AccessTokenKind, audience?: TokenAudience): { accessToken: string; expiresIn: number };
+  /** The access token's kind while it is valid for `audience` (default Partner Center); undefined for unknown, expired or foreign tokens. */
+  verifyAccessToken(token: string, audience?: TokenAudience): AccessTokenKind | undefined;
   /** Spends `token` and issues its successor (rotation); the spent one keeps working for a grace period. */
   rotateRefreshToken(token: string): RefreshOutcome;
   /** A new consent: a fresh refresh token that works until rotated or expired. */
@@ -35,7 +37,7 @@ interface RefreshTokenState {
 
 export function createTokenRegistry(options: TokenRegistryOptions): TokenRegistry {
   const { clock } = options;
-  const accessTokens = new Map<string, { kind: AccessTokenKind; expiresAt: number }>();
+  const accessTokens = new Map<string, { kind: AccessTokenKind; audience: TokenAudience; expiresAt: number }>();
   const refreshTokens = new Map<string, RefreshTokenState>();
   let current = options.initialRefreshToken;
 
@@ -58,15 +60,15 @@ export function createTokenRegistry(options: TokenRegistryOptions): TokenRegistr
 
   startFresh();
   return {
-    issueAccessToken(kind) {
+    issueAccessToken(kind, audience = 'partner-center') {
       const accessToken = randomBytes(32).toString('base64url');
-      accessTokens.set(accessToken, { kind, expiresAt: clock.now() + options.accessTokenLifetimeSeconds * 1000 });
+      accessTokens.set(accessToken, { kind, audience, expiresAt: clock.now() + options.accessTokenLifetimeSeconds * 1000 });
       return { accessToken, expiresIn: options.accessTokenLifetimeSeconds };
     },
-    verifyAccessToken(token) {
+    verifyAccessToken(token, audience = 'partner-center') {
       const entry = accessTokens.get(token);
       if (!entry) return undefined;
-      if (clock.now() < entry.expiresAt) return entry.kind;
+      if (clock.now() < entry.expiresAt) return entry.audience === audience ? entry.kind : undefined;
       accessTokens.delete(token);
       return undefined;
     },

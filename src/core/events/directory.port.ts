@@ -35,10 +35,12 @@ export interface GdapRelationship {
 /** One Partner Center audit record (`GET /v1/auditrecords`), reduced to what the bot uses. */
 export interface AuditRecord {
   id: string;
-  /** e.g. `remove_delegated_admin_privileges`; see the integration for the values we map. */
+  /** Lower case, e.g. `dap_admin_relationship_terminated` (DAP removed); see AUDIT_OPERATIONS in the integration. */
   operationType: string;
   customerId?: string;
   customerName?: string;
+  /** Lower case, e.g. `partner_customer_dap`, `customer`. */
+  resourceType?: string;
   /** ISO-8601 */
   operationDate: string;
 }

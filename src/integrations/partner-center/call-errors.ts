@@ -4,9 +4,9 @@
  * bodies, so they are safe as an AppError's `cause` wherever that ends up.
  */
 
-export type Service = 'partner-center' | 'entra';
+export type Service = 'partner-center' | 'graph' | 'entra';
 
-const SERVICE_NAMES: Record<Service, string> = { 'partner-center': 'Partner Center', entra: 'Entra ID' };
+const SERVICE_NAMES: Record<Service, string> = { 'partner-center': 'Partner Center', graph: 'Microsoft Graph', entra: 'Entra ID' };
 
 export class HttpStatusError extends Error {
   readonly service: Service;
@@ -14,7 +14,7 @@ export class HttpStatusError extends Error {
   readonly path: string;
   /** Seconds from Retry-After, when the answer had one. */
   readonly retryAfterSeconds: number | undefined;
-  /** Partner Center's `code` or Entra's `error` (`invalid_grant`, …). */
+  /** Partner Center's `code`, Graph's `error.code` or Entra's `error` (`invalid_grant`, …). */
   readonly errorCode: string | undefined;
   /** Entra's AADSTS numbers (`error_codes`). */
   readonly entraErrorCodes: readonly number[];

@@ -19,18 +19,21 @@ const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
 const RESERVED_HEADERS = new Set(['authorization', 'host', 'cookie', 'content-length', 'ms-requestid', 'ms-correlationid', 'accept', 'x-locale', 'ms-contract-version']);
 const LIST_PATH = '/v1/customers';
 
-/** Builds the next request; refuses links off the API host and links that would read a page twice. */
-export function toNextPageRequest(next: NextLink, seen: Set<string>): PageRequest {
-  const pathAndQuery = toApiPath(next.uri);
+/**
+ * Builds the next request; refuses links off the API host and links that would read a page twice.
+ * `listPath` names the collection in errors (customers, audit records).
+ */
+export function toNextPageRequest(next: NextLink, seen: Set<string>, listPath = LIST_PATH): PageRequest {
+  const pathAndQuery = toApiPath(next.uri, listPath);
   const headers: Record<string, string> = {};
   for (const { key, value } of next.headers ?? []) {
-    if (!HEADER_NAME.test(key) || HEADER_VALUE_FORBIDDEN.test(value)) throw malformed('a continuation header is not a valid HTTP header');
+    if (!HEADER_NAME.test(key) || HEADER_VALUE_FORBIDDEN.test(value)) throw malformed('a continuation header is not a valid HTTP header', listPath);
     if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
   }
   const fingerprint = JSON.stringify([pathAndQuery, headers]);
-  if (seen.has(fingerprint)) throw malformed('the next link repeats a page already read');
+  if (seen.has(fingerprint)) throw malformed('the next link repeats a page already read', listPath);
   seen.add(fingerprint);
-  return { path: pathAndQuery.split('?')[0] ?? LIST_PATH, pathAndQuery, headers };
+  return { path: pathAndQuery.split('?')[0] ?? listPath, pathAndQuery, headers };
 }
 
 /**
@@ -38,14 +41,14 @@ export function toNextPageRequest(next: NextLink, seen: Set<string>): PageReques
  * version (`/customers?…`). Absolute URLs are refused: the bearer token must never go to a host a
  * response names.
  */
-function toApiPath(uri: string): string {
-  if (!uri.startsWith('/') || uri.startsWith('//') || uri.includes('\\')) throw malformed('the next link is not relative to the API');
+function toApiPath(uri: string, listPath: string): string {
+  if (!uri.startsWith('/') || uri.startsWith('//') || uri.includes('\\')) throw malformed('the next link is not relative to the API', listPath);
   const versioned = uri.startsWith('/v1/') ? uri : `/v1${uri}`;
   const parsed = new URL(versioned, 'https://api.invalid');
-  if (parsed.host !== 'api.invalid') throw malformed('the next link is not relative to the API');
+  if (parsed.host !== 'api.invalid') throw malformed('the next link is not relative to the API', listPath);
   return `${parsed.pathname}${parsed.search}`;
 }
 
-function malformed(reason: string): MalformedResponseError {
-  return new MalformedResponseError('partner-center', LIST_PATH, reason);
+function malformed(reason: string, listPath: string): MalformedResponseError {
+  return new MalformedResponseError('partner-center', listPath, reason);
 }

@@ -1,145 +1,95 @@
 /**
- * The live Partner Center client (also used against the local simulator). Every call sends the
- * documented headers, runs under the retry policy and the circuit breaker, and fails with one AppError
- * that names the correlation id; each failure is logged once, without tokens, links or bodies.
+ * The live Partner Center client (also used against the local simulator): the relationship request link,
+ * indirect providers, customers and audit records. Headers, retries, the breaker and error handling live
+ * in the shared caller (api-caller.ts, partner-center.caller.ts).
  */
-import { randomUUID } from 'node:crypto';
-import type { Locale } from '../../core/chat.ts';
 import { AppError } from '../../core/errors.ts';
-import type { Clock, Logger } from '../../core/ports.ts';
+import type { AuditRecord } from '../../core/events/directory.port.ts';
 import type { CallContext, Customer, IndirectProvider, PartnerCenter } from '../../core/relationships/partner-center.port.ts';
-import { HttpStatusError } from './call-errors.ts';
+import { fixedRequest, type ApiCaller } from './api-caller.ts';
+import { AUDIT_RECORDS_PATH, readAuditRecord, readAuditRecordPage, toAuditQuery, toAuditRecord, toAuditRecordPath } from './audit-records.ts';
 import { toNextPageRequest, type PageRequest } from './next-page.ts';
-import type { RefreshTokenStore } from './refresh-token.store.ts';
-import { createResilience, type CircuitOptions, type RetryOptions } from './resilience.ts';
-import { createHttp, parseJson, sendRequest } from './send-request.ts';
-import { toAppError } from './to-app-error.ts';
-import { createTokenProvider, type AuthMode, type TokenKind } from './token-provider.ts';
-import { customerPageSchema, readCustomer, type CustomerPage, type NextLink, readRelationshipRequestUrl, readWire, toCustomer, toIndirectProviders } from './wire.ts';
+import { createPartnerCenterCaller, type PartnerCenterClientOptions } from './partner-center.caller.ts';
+import { customerPageSchema, readCustomer, readRelationshipRequestUrl, readWire, toCustomer, toIndirectProviders, type NextLink } from './wire.ts';
 
-export interface PartnerCenterClientOptions {
-  apiUrl: string;
-  authorityUrl: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  refreshTokens: RefreshTokenStore;
-  log: Logger;
-  clock?: Clock;
-  /** Per HTTP attempt (default 15 s); never more than what is left of the call's budget. */
-  timeoutMs?: number;
-  retry?: Partial<RetryOptions>;
-  circuit?: Partial<CircuitOptions>;
+export type { PartnerCenterClientOptions } from './partner-center.caller.ts';
+
+/** The PartnerCenter port plus what the event side reads (audit records). */
+export interface PartnerCenterClient extends PartnerCenter {
+  /** Audit records between two instants (ISO-8601), page by page, following the continuation headers. */
+  listAuditRecords(startDate: string, endDate: string, context: CallContext): AsyncIterable<AuditRecord[]>;
+  /** The record an AuditUri names; only its path goes out, to the configured base URL. */
+  getAuditRecord(auditUri: string, context: CallContext): Promise<AuditRecord>;
 }
 
-const X_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-US' };
+interface Page<T> {
+  items: T[];
+  links?: { next?: NextLink | null } | null;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PAGE_SIZE = 500;
+const CUSTOMER_PAGE_SIZE = 500;
+/** Microsoft's example asks for 50 and documents no maximum: 100 stays well clear of an unknown limit. */
+const AUDIT_PAGE_SIZE = 100;
 
-interface Call<T> {
-  request: PageRequest;
-  auth: AuthMode;
-  read: (body: unknown, path: string) => T;
+export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
+  return createPartnerCenterClientWith(createPartnerCenterCaller(options));
 }
 
-export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenter {
-  const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const clock = options.clock ?? { now: Date.now };
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const log = options.log.child({ integration: 'partner-center' });
-  const http = createHttp();
-  const tokens = createTokenProvider({ ...options, authorityUrl: options.authorityUrl.replace(/\/+$/, ''), http, clock, log });
-  const resilience = createResilience(options.retry, options.circuit, clock);
+/** The client on an existing caller, so the registration client and this one share tokens and breaker. */
+export function createPartnerCenterClientWith(caller: ApiCaller): PartnerCenterClient {
+  const badRequest = (message: string, context: CallContext, path: string) =>
+    caller.fail(new AppError('PARTNER_CENTER.BAD_REQUEST', { message, params: { correlationId: context.correlationId } }), context, path);
 
-  // Each step gets what is left of the budget, so a slow token request shortens the Partner Center wait.
-  const attemptTimeout = (remainingMs: () => number) => Math.max(1, Math.min(timeoutMs, remainingMs()));
-
-  async function attempt(call: Call<unknown>, context: CallContext, requestId: string, remainingMs: () => number, used: { token?: string; kind?: TokenKind }): Promise<string> {
-    const { token, kind } = await tokens.getAccessToken(call.auth, attemptTimeout(remainingMs));
-    Object.assign(used, { token, kind });
-    return sendRequest(http, {
-      service: 'partner-center',
-      method: 'GET',
-      url: `${apiUrl}${call.request.pathAndQuery}`,
-      path: call.request.path,
-      // Continuation headers first: a response must not be able to replace our own headers.
-      headers: {
-        ...call.request.headers,
-        Authorization: `Bearer ${token}`,
-        Accept: 'application/json',
-        'MS-RequestId': requestId,
-        'MS-CorrelationId': context.correlationId,
-        'MS-Contract-Version': 'v1',
-        'X-Locale': X_LOCALE[context.locale] ?? X_LOCALE.en,
-      },
-      timeoutMs: attemptTimeout(remainingMs),
-    });
-  }
-
-  /** One logical call: one MS-RequestId for all its retries (Partner Center's idempotency key). */
-  async function perform<T>(call: Call<T>, context: CallContext): Promise<T> {
-    const requestId = randomUUID();
-    const used: { token?: string; kind?: TokenKind } = {};
-    try {
-      const text = await resilience.run((remainingMs) => attempt(call, context, requestId, remainingMs, used), {
-        onUnauthorized: () => used.kind && used.token && tokens.invalidate(used.kind, used.token),
-        onRetry: (error, delayMs) => log.debug({ correlationId: context.correlationId, requestId, path: call.request.path, status: statusOf(error), delayMs }, 'retrying Partner Center call'),
-      });
-      return call.read(parseJson(text, 'partner-center', call.request.path), call.request.path);
-    } catch (error) {
-      throw logFailure(toAppError(error, context), requestId, call.request.path);
+  /** Every page of a Partner Center collection, following `links.next` with its continuation headers. */
+  async function* pages<T>(first: PageRequest, read: (body: unknown, path: string) => Page<T>, context: CallContext): AsyncGenerator<T[]> {
+    let request: PageRequest | undefined = first;
+    const seen = new Set<string>();
+    while (request) {
+      const page: Page<T> = await caller.perform({ request, auth: 'app-user-or-app-only', read }, context);
+      yield page.items;
+      request = page.links?.next ? followNext(page.links.next, seen, first.path, context) : undefined;
     }
   }
 
-  function logFailure(error: AppError, requestId: string, path: string): AppError {
-    const cause = error.cause instanceof Error ? error.cause : undefined;
-    log.warn({ correlationId: error.params.correlationId, requestId, status: statusOf(cause), path, code: error.code, err: cause }, 'Partner Center call failed');
-    return error;
+  function followNext(next: NextLink, seen: Set<string>, listPath: string, context: CallContext): PageRequest {
+    try {
+      return toNextPageRequest(next, seen, listPath);
+    } catch (error) {
+      throw caller.fail(error, context, listPath);
+    }
   }
 
   return {
     // App+User only: Partner Center refuses this call with App-only tokens.
     getRelationshipRequestUrl(context) {
-      return perform({ request: fixedRequest('/v1/customers/relationshiprequests'), auth: 'app-user', read: readRelationshipRequestUrl }, context);
+      return caller.perform({ request: fixedRequest('/v1/customers/relationshiprequests'), auth: 'app-user', read: readRelationshipRequestUrl }, context);
     },
     // Both token kinds work here; App+User is preferred (it is the consented identity), App-only keeps it working without consent.
     listIndirectProviders(context): Promise<IndirectProvider[]> {
-      return perform({ request: fixedRequest('/v1/relationships', 'relationship_type=IsIndirectResellerOf'), auth: 'app-user-or-app-only', read: toIndirectProviders }, context);
+      return caller.perform({ request: fixedRequest('/v1/relationships', 'relationship_type=IsIndirectResellerOf'), auth: 'app-user-or-app-only', read: toIndirectProviders }, context);
     },
     // Both token kinds work; App-only lets the bot check customers before anyone consented.
     async getCustomer(customerId, context): Promise<Customer> {
-      if (!GUID.test(customerId)) {
-        const error = new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'The customer id is not a GUID', params: { correlationId: context.correlationId } });
-        throw logFailure(error, '-', '/v1/customers/{id}');
-      }
+      if (typeof customerId !== 'string' || !GUID.test(customerId)) throw badRequest('The customer id is not a GUID', context, '/v1/customers/{id}');
       const path = `/v1/customers/${customerId.toLowerCase()}`;
-      return perform({ request: fixedRequest(path), auth: 'app-user-or-app-only', read: readCustomer }, context);
+      return caller.perform({ request: fixedRequest(path), auth: 'app-user-or-app-only', read: readCustomer }, context);
     },
     // Both token kinds work; App-only keeps reconciliation polling alive when the App+User consent lapses.
     async *listCustomers(context) {
-      let request: PageRequest | undefined = fixedRequest('/v1/customers', `size=${PAGE_SIZE}`);
-      const seenTokens = new Set<string>();
-      while (request) {
-        const page: CustomerPage = await perform({ request, auth: 'app-user-or-app-only', read: (body, path) => readWire(customerPageSchema, body, 'partner-center', path) }, context);
-        yield page.items.map(toCustomer);
-        request = page.links?.next ? followNext(page.links.next, seenTokens, context) : undefined;
-      }
+      const read = (body: unknown, path: string) => readWire(customerPageSchema, body, 'partner-center', path);
+      for await (const items of pages(fixedRequest('/v1/customers', `size=${CUSTOMER_PAGE_SIZE}`), read, context)) yield items.map(toCustomer);
+    },
+    // Both token kinds work (documented); reconciliation reads it to name the customer a DAP event left out.
+    async *listAuditRecords(startDate, endDate, context) {
+      const query = toAuditQuery(startDate, endDate, AUDIT_PAGE_SIZE);
+      if (!query) throw badRequest('The audit date range is not ISO-8601', context, AUDIT_RECORDS_PATH);
+      for await (const items of pages(fixedRequest(AUDIT_RECORDS_PATH, query), readAuditRecordPage, context)) yield items.map(toAuditRecord);
+    },
+    async getAuditRecord(auditUri, context) {
+      const target = toAuditRecordPath(auditUri);
+      if (!target) throw badRequest('The AuditUri is not a Partner Center audit record', context, '/auditactivity/v1/auditrecords/{id}');
+      return caller.perform({ request: { ...target, headers: {} }, auth: 'app-user-or-app-only', read: readAuditRecord }, context);
     },
   };
-
-  function followNext(next: NextLink, seen: Set<string>, context: CallContext): PageRequest {
-    try {
-      return toNextPageRequest(next, seen);
-    } catch (error) {
-      throw logFailure(toAppError(error, context), '-', '/v1/customers');
-    }
-  }
-}
-
-function fixedRequest(path: string, query?: string): PageRequest {
-  return { path, pathAndQuery: query ? `${path}?${query}` : path, headers: {} };
-}
-
-function statusOf(error: unknown): number | undefined {
-  return error instanceof HttpStatusError ? error.status : undefined;
 }

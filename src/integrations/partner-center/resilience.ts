@@ -89,7 +89,7 @@ function createRetryPlan(options: Required<RetryOptions>, remainingMs: () => num
 
   return {
     shouldRetry(error: Error): boolean {
-      if (error instanceof HttpStatusError && error.service === 'partner-center' && error.status === 401 && !refreshedToken) {
+      if (error instanceof HttpStatusError && error.service !== 'entra' && error.status === 401 && !refreshedToken) {
         refreshedToken = true;
         delay = 0;
         hooks.onUnauthorized();

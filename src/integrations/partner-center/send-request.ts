@@ -12,7 +12,7 @@ const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
 
 export interface HttpRequest {
   service: Service;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   /** Path without query string: what errors and logs may show. */
   path: string;
@@ -81,7 +81,9 @@ function readErrorBody(text: string): { errorCode?: string; entraErrorCodes?: nu
   }
   if (typeof body !== 'object' || body === null) return {};
   const { code, error, error_codes: codes } = body as { code?: unknown; error?: unknown; error_codes?: unknown };
-  const errorCode = typeof error === 'string' ? error : typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+  // Entra: `error` is the OAuth code; Graph: `error` is an object whose `code` names the failure; Partner Center: `code`.
+  const graphCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const errorCode = typeof error === 'string' ? error : typeof graphCode === 'string' ? graphCode : typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
   const entraErrorCodes = Array.isArray(codes) ? codes.filter((item): item is number => typeof item === 'number') : undefined;
   return { ...(errorCode ? { errorCode: errorCode.slice(0, 64) } : {}), ...(entraErrorCodes ? { entraErrorCodes } : {}) };
 }

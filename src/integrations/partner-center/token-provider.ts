@@ -1,5 +1,5 @@
 /**
- * Access tokens for Partner Center from Entra: App+User through the stored refresh token (rotated on
+ * Access tokens for Partner Center (or, with another scope, Microsoft Graph) from Entra: App+User through the stored refresh token (rotated on
  * every refresh), App-only through client credentials. Tokens are cached until shortly before they
  * expire, and concurrent callers share one refresh, so a burst of calls costs one token request.
  */
@@ -12,6 +12,7 @@ import { isConsentExpired, toAppError } from './to-app-error.ts';
 import { readWire, tokenResponseSchema } from './wire.ts';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /** Refresh this long before expiry so a token never runs out between being handed out and being used. */
 const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
 
@@ -28,6 +29,8 @@ export interface TokenProviderOptions {
   http: AxiosInstance;
   clock: Clock;
   log: Logger;
+  /** The resource the tokens are for (default Partner Center). One refresh token serves every resource. */
+  scope?: string;
 }
 
 export interface TokenProvider {
@@ -43,6 +46,7 @@ interface CachedToken {
 
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const { clock, log } = options;
+  const scope = options.scope ?? PARTNER_CENTER_SCOPE;
   const tokenPath = `/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`;
   const cache = new Map<TokenKind, CachedToken>();
   const inflight = new Map<TokenKind, Promise<CachedToken>>();
@@ -87,7 +91,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       throw new AppError('PARTNER_CENTER.CONSENT_MISSING', { message: 'No Partner Center refresh token: run npm run consent or set PARTNER_CENTER_REFRESH_TOKEN' });
     }
     try {
-      const answer = await requestToken({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: `${PARTNER_CENTER_SCOPE} offline_access` }, timeoutMs);
+      const answer = await requestToken({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: `${scope} offline_access` }, timeoutMs);
       await keepRotatedToken(refreshToken, answer.refreshToken);
       return toCached(answer.accessToken, answer.expiresIn);
     } catch (error) {
@@ -101,7 +105,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
 
   async function fetchAppOnlyToken(timeoutMs: number): Promise<CachedToken> {
-    const answer = await requestToken({ grant_type: 'client_credentials', scope: PARTNER_CENTER_SCOPE }, timeoutMs);
+    const answer = await requestToken({ grant_type: 'client_credentials', scope }, timeoutMs);
     return toCached(answer.accessToken, answer.expiresIn);
   }
 

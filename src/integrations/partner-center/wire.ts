@@ -26,14 +26,16 @@ const linkSchema = z.object({
   headers: z.array(z.object({ key: z.string(), value: z.string() })).nullish(),
 });
 
+/** `links` of a paged collection: only `next` matters (customers, audit records). */
+export const pageLinksSchema = z.object({ next: linkSchema.nullish() }).nullish();
+
 export const customerPageSchema = z.object({
   items: z.array(customerSchema),
-  links: z.object({ next: linkSchema.nullish() }).nullish(),
+  links: pageLinksSchema,
 });
 
 export type CustomerPage = z.infer<typeof customerPageSchema>;
 export type NextLink = z.infer<typeof linkSchema>;
-
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
