@@ -27,6 +27,8 @@ import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import type { BotStore } from './store/bot-store.ts';
 import { createStore } from './store/create-store.ts';
 import { setUpWebhooks } from './webhook-setup.ts';
+import { setUpEvents } from './events-setup.ts';
+import type { ReconciliationLoop } from './core/events/reconciliation-loop.ts';
 import { setUpDelivery, type DeliveryTuning } from './delivery-setup.ts';
 import type { ChatSender } from './core/delivery/chat-sender.port.ts';
 import type { Platform } from './core/chat.ts';
@@ -56,6 +58,8 @@ export interface RunningBot {
   webhookToken: string;
   /** Local mode: the Partner Center simulator the bot talks to. */
   simulator?: PartnerCenterSimulator;
+  /** Runs a reconciliation now (tests; the poll runs on its own every POLL_INTERVAL_MINUTES). */
+  reconcileNow: ReconciliationLoop['reconcileNow'];
   stop(): Promise<void>;
 }
 
@@ -68,10 +72,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const settings = createConversationSettings(store);
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
-  const { partnerCenter, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const { partnerCenter, directory, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
   let wakeWorker = (): void => undefined;
-  const webhooks = setUpWebhooks(config, store, subscriptions, simulator, { log, metrics, onRecorded: () => wakeWorker() });
+  const events = setUpEvents({ config, store, directory, subscriptions, log, wakeWorker: () => wakeWorker() });
+  const webhooks = setUpWebhooks(config, events.recorder, simulator, { log, metrics });
   const invitations: InvitationDependencies = {
     partnerCenter,
     links: createRelationshipLinkSource(partnerCenter, store, config.INVITATION_LINK_CACHE_MINUTES * 60_000),
@@ -106,11 +111,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     routes.push(receiver.route());
     senders.slack = createSlackSender({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, references, log });
   }
-  const worker = setUpDelivery({ config, store, senders, directory: { getCustomer: partnerCenter.getCustomer, getGdapRelationship: notYet, getAuditRecord: notYet }, settings, subscriptions, references, metrics, log, tuning: options.deliveryTuning });
+  const worker = setUpDelivery({ config, store, senders, directory, settings, subscriptions, references, metrics, log, tuning: options.deliveryTuning });
   wakeWorker = worker.wake;
   const server = createHttpServer({ routes, log, metrics, inflight });
   const running = await listen(server, config.PORT, options.host);
   worker.start();
+  events.reconciliation.start();
   let stopping: Promise<void> | undefined;
   return {
     url: running.url,
@@ -118,7 +124,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     store,
     webhookToken: webhooks.token,
     simulator,
-    stop: () => (stopping ??= worker.stop().then(() => shutDown(running.close, inflight.drain, store, log)).finally(() => simulator?.stop())),
+    reconcileNow: events.reconciliation.reconcileNow,
+    stop: () => (stopping ??= Promise.all([events.reconciliation.stop(), worker.stop()]).then(() => shutDown(running.close, inflight.drain, store, log)).finally(() => simulator?.stop())),
   };
 }
 
@@ -128,9 +135,4 @@ async function shutDown(close: () => Promise<void>, drain: (ms: number) => Promi
   if (left > 0) log.warn({ left }, 'shutdown grace period ended with work still in flight');
   await closed;
   await store.close();
-}
-
-// Until the Graph and audit record reads land: GDAP and DAP cards go out with the ids they carry.
-async function notYet(): Promise<never> {
-  throw new Error('not available yet');
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
-import { createEventIntake } from './core/events/ingest-event.ts';
-import type { SubscriptionDirectory } from './core/notifications/subscriptions.ts';
+import { createEventIntake, type EventRecorder } from './core/events/ingest-event.ts';
 import { createPartnerCenterWebhookRoute } from './http/partner-center-webhook.ts';
 import type { Route } from './http/http-types.ts';
 import type { Metrics } from './http/metrics.ts';
@@ -10,7 +9,6 @@ import { createWebhookVerifier } from './integrations/partner-center/webhook/ind
 import type { Logger } from './logger.ts';
 import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import { PARTNER_CENTER_BASE_URL, simulatorCertificateUrls, simulatorWebhookIdentity } from './simulator/webhooks/index.ts';
-import type { BotStore } from './store/bot-store.ts';
 
 export interface WebhookSetup {
   route: Route;
@@ -22,7 +20,7 @@ export interface WebhookSetup {
  * Live mode trusts Microsoft's certificates (plus PARTNER_CENTER_TRUSTED_CA_FILE); local mode trusts only
  * the simulator's own CA, served by the simulator on loopback. Production never runs in local mode (config).
  */
-export function setUpWebhooks(config: Readonly<Config>, store: BotStore, subscriptions: SubscriptionDirectory, simulator: PartnerCenterSimulator | undefined, deps: { log: Logger; metrics: Metrics; onRecorded?: () => void }): WebhookSetup {
+export function setUpWebhooks(config: Readonly<Config>, recorder: EventRecorder, simulator: PartnerCenterSimulator | undefined, deps: { log: Logger; metrics: Metrics }): WebhookSetup {
   const local = simulator !== undefined;
   const token = config.PARTNER_CENTER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const verifier = createWebhookVerifier({
@@ -30,14 +28,8 @@ export function setUpWebhooks(config: Readonly<Config>, store: BotStore, subscri
     certUrlPrefixes: local ? [simulatorCertificateUrls(simulator.url).prefix] : config.PARTNER_CENTER_CERT_URL_PREFIXES,
     trustedCaPem: local ? simulatorWebhookIdentity().caPem : readTrustedCa(config.PARTNER_CENTER_TRUSTED_CA_FILE),
   });
-  const ingest = createEventIntake({
-    events: store.events,
-    subscriptions,
-    // The simulator writes real Partner Center URIs into its events, as Microsoft does.
-    apiHost: new URL(local ? PARTNER_CENTER_BASE_URL : config.PARTNER_CENTER_API_URL).hostname,
-    now: Date.now,
-    onRecorded: deps.onRecorded,
-  });
+  // The simulator writes real Partner Center URIs into its events, as Microsoft does.
+  const ingest = createEventIntake(recorder, new URL(local ? PARTNER_CENTER_BASE_URL : config.PARTNER_CENTER_API_URL).hostname);
   return { route: createPartnerCenterWebhookRoute({ verifier, ingest, log: deps.log.child({ integration: 'partner-center-webhook' }), registry: deps.metrics.registry }), token };
 }
 

@@ -50,24 +50,25 @@ export function createEnricher(directory: EnrichmentReader, clock: Clock, log: L
     return { storyKey: `customer:${customerId}`, customer: { id: customerId, name: customer.companyName, domain: customer.domain } };
   }
 
-  async function relationshipSubject(relationshipId: string): Promise<StorySubject> {
+  async function relationshipSubject(relationshipId: string, known?: DomainEvent['customer']): Promise<StorySubject> {
     const relationship = await cached(`relationship:${relationshipId}`, () => directory.getGdapRelationship(relationshipId, context()));
     const details = { id: relationship.id, displayName: relationship.displayName, status: relationship.status, roles: relationship.roles, endDateTime: relationship.endDateTime };
-    const tenantId = relationship.customer?.tenantId.toLowerCase();
+    const tenantId = relationship.customer?.tenantId.toLowerCase() ?? known?.id;
     if (!tenantId) return { storyKey: `relationship:${relationshipId}`, relationship: details };
-    return { storyKey: `customer:${tenantId}`, customer: { id: tenantId, name: relationship.customer?.displayName }, relationship: details };
+    return { storyKey: `customer:${tenantId}`, customer: { id: tenantId, name: relationship.customer?.displayName ?? known?.name }, relationship: details };
   }
 
   async function read(event: DomainEvent, eventId: string): Promise<StorySubject> {
     const customerId = event.customer?.id ?? event.customerId;
+    // GDAP: the relationship names the customer and adds its name and end date to the card.
+    if (event.relationshipId) return relationshipSubject(event.relationshipId, event.customer);
     if (customerId) return customerSubject(customerId, event.customer);
-    if (event.relationshipId) return relationshipSubject(event.relationshipId);
     if (event.auditUri) {
       const uri = event.auditUri;
       const record = await cached(`audit:${uri}`, () => directory.getAuditRecord(uri, context()));
       if (record.customerId) return customerSubject(record.customerId.toLowerCase(), { id: record.customerId, name: record.customerName });
     }
-    return { storyKey: `unidentified:${eventId}`, identifying: true };
+    return unidentified(event, eventId);
   }
 
   return {
@@ -88,5 +89,11 @@ function fallbackSubject(event: DomainEvent, eventId: string): StorySubject {
   const customerId = event.customer?.id ?? event.customerId;
   if (customerId) return { storyKey: `customer:${customerId}`, customer: { ...event.customer, id: customerId } };
   if (event.relationshipId) return { storyKey: `relationship:${event.relationshipId}`, relationship: { id: event.relationshipId, roles: [] } };
-  return { storyKey: `unidentified:${eventId}`, identifying: true };
+  return unidentified(event, eventId);
+}
+
+/** Only removals are identified later (reconciliation reads the audit log for them); others stay as they are. */
+function unidentified(event: DomainEvent, eventId: string): StorySubject {
+  const removal = event.kind === 'admin-removed' || event.kind === 'admin-removed-by-microsoft';
+  return { storyKey: `unidentified:${eventId}`, ...(removal && { identifying: true }) };
 }

@@ -2,44 +2,77 @@ import { randomUUID } from 'node:crypto';
 import { toConversationKey } from '../chat.ts';
 import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import type { EventStore, OutboxMessage } from './event-store.port.ts';
+import { factOf, type FactLedger } from './facts.ts';
 import { toDomainEvent, type DomainEvent, type PartnerCenterWebhookBody } from './partner-center-event.ts';
+import type { UnidentifiedRemovals } from './unidentified-removals.ts';
 
-export type IngestResult = { outcome: 'recorded'; event: DomainEvent; notifications: number } | { outcome: 'duplicate' | 'test'; event: DomainEvent };
+export type RecordOutcome = 'recorded' | 'duplicate' | 'known';
+export type IngestResult = { outcome: RecordOutcome; event: DomainEvent; notifications: number } | { outcome: 'test'; event: DomainEvent };
 
-export interface EventIntakeDependencies {
+export interface EventRecorderDependencies {
   events: EventStore;
   subscriptions: SubscriptionDirectory;
-  /** Host of PARTNER_CENTER_API_URL: the only host whose URIs in an event are trusted. */
-  apiHost: string;
+  facts: FactLedger;
+  unidentified: UnidentifiedRemovals;
   now: () => number;
   /** Called after an event with notifications was stored: the outbox worker can start at once. */
   onRecorded?: () => void;
+  /** A removal that names no customer was stored: reconciliation should find out which one, now. */
+  onUnidentifiedRemoval?: () => void;
+}
+
+export interface EventRecorder {
+  /**
+   * Stores the event (deduplicated on `event.dedupeKey`) and one outbox row per subscribed conversation in one atomic step. `duplicate`: the
+   * same delivery was stored before (nothing written). `known`: the partner was already told this fact
+   * (by a webhook or the poll): the event is stored for the record, with nobody to notify.
+   */
+  record(event: DomainEvent, raw?: Record<string, unknown>): Promise<{ outcome: RecordOutcome; eventId: string; notifications: number }>;
+}
+
+export function createEventRecorder(deps: EventRecorderDependencies): EventRecorder {
+  return {
+    async record(event, raw) {
+      const fact = factOf(event);
+      const known = fact !== undefined && (await deps.facts.isKnown(fact));
+      const audience = !known && event.notification ? await deps.subscriptions.listFor(event.notification) : [];
+      const eventId = randomUUID();
+      const messages: OutboxMessage[] = audience.map((subscription) => ({
+        id: randomUUID(),
+        eventId,
+        conversationKey: toConversationKey(subscription.address),
+        payload: { template: 'customer-timeline', event: { ...event }, address: subscription.address },
+      }));
+      const body = raw ? { ...event, raw } : { ...event };
+      const recorded = await deps.events.recordEvent({ id: eventId, dedupeKey: event.dedupeKey, kind: event.kind, body, receivedAt: deps.now() }, messages);
+      if (!recorded) return { outcome: 'duplicate', eventId, notifications: 0 };
+      // After the event is stored: a crash in between can only make a fact be told twice, never lost.
+      if (fact) await deps.facts.remember([fact]);
+      if (isUnidentifiedRemoval(event)) {
+        await deps.unidentified.add({ eventId, kind: event.kind, at: event.changedAt ?? new Date(deps.now()).toISOString() });
+        deps.onUnidentifiedRemoval?.();
+      }
+      if (messages.length > 0) deps.onRecorded?.();
+      return { outcome: known ? 'known' : 'recorded', eventId, notifications: messages.length };
+    },
+  };
+}
+
+function isUnidentifiedRemoval(event: DomainEvent): event is DomainEvent & { kind: 'admin-removed' | 'admin-removed-by-microsoft' } {
+  return (event.kind === 'admin-removed' || event.kind === 'admin-removed-by-microsoft') && !event.customerId && !event.customer && !event.auditUri && !event.resolves;
 }
 
 /**
- * A verified webhook body → the stored event plus one outbox row per subscribed conversation, in one
- * atomic step, before the webhook is answered. No chat call happens here; the outbox worker sends.
- * A re-delivery (same dedupe key) stores nothing. Unknown events are stored (with no audience) so they
+ * A verified webhook body → the stored event plus its notifications, before the webhook is answered. No
+ * chat call happens here; the outbox worker sends. Unknown events are stored (with no audience) so they
  * can be counted and looked at, never silently dropped.
  */
-export function createEventIntake(deps: EventIntakeDependencies) {
+export function createEventIntake(recorder: EventRecorder, apiHost: string) {
   return async function ingestWebhook(body: PartnerCenterWebhookBody): Promise<IngestResult> {
-    const event = { ...toDomainEvent(body, deps.apiHost), source: 'webhook' as const };
+    const parsed = toDomainEvent(body, apiHost);
+    const event: DomainEvent = { ...parsed, source: 'webhook' };
     if (event.kind === 'test') return { outcome: 'test', event };
-    const audience = event.notification ? await deps.subscriptions.listFor(event.notification) : [];
-    const eventId = randomUUID();
-    const messages: OutboxMessage[] = audience.map((subscription) => ({
-      id: randomUUID(),
-      eventId,
-      conversationKey: toConversationKey(subscription.address),
-      payload: { template: 'customer-timeline', event: { ...event }, address: subscription.address },
-    }));
-    const recorded = await deps.events.recordEvent(
-      { id: eventId, dedupeKey: event.dedupeKey, kind: event.kind, body: { ...event, raw: { ...body } }, receivedAt: deps.now() },
-      messages,
-    );
-    if (!recorded) return { outcome: 'duplicate', event };
-    if (messages.length > 0) deps.onRecorded?.();
-    return { outcome: 'recorded', event, notifications: messages.length };
+    const result = await recorder.record(event, { ...body });
+    return { outcome: result.outcome, event, notifications: result.notifications };
   };
 }

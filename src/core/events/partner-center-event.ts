@@ -72,6 +72,8 @@ const KINDS: Record<string, [DomainEventKind, NotificationKind | undefined]> = {
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const CUSTOMER_PATH = new RegExp(`/v1/customers/(${GUID})$`, 'i');
+/** `…/auditrecords/{record guid}_{customer tenant id}_{event}_{ticks}`: the customer is named in the URI. */
+const AUDIT_CUSTOMER = new RegExp(`/auditrecords/${GUID}_(${GUID})_`, 'i');
 const RELATIONSHIP_PATH = new RegExp(`/granularAdminRelationships/(${GUID}-${GUID})(?:/accessAssignments/([0-9a-f-]{36}))?$`, 'i');
 
 /**
@@ -91,7 +93,7 @@ export function toDomainEvent(body: PartnerCenterWebhookBody, apiHost: string): 
     eventName,
     dedupeKey: toDedupeKey(body),
     changedAt: typeof body.ResourceChangeUtcDate === 'string' ? body.ResourceChangeUtcDate : undefined,
-    customerId: resource ? CUSTOMER_PATH.exec(resource.pathname)?.[1]?.toLowerCase() : undefined,
+    customerId: (resource ? CUSTOMER_PATH.exec(resource.pathname)?.[1] : audit ? AUDIT_CUSTOMER.exec(audit.pathname)?.[1] : undefined)?.toLowerCase(),
     relationshipId: relationship?.[1]?.toLowerCase(),
     accessAssignmentId: relationship?.[2]?.toLowerCase(),
     auditUri: audit?.href,

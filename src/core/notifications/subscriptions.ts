@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { toConversationKey, type ConversationAddress } from '../chat.ts';
 import type { Store } from '../ports.ts';
+import { withLease } from '../with-lease.ts';
 
 /** What a conversation can subscribe to (contract: notification kinds). `all` is every one of them. */
 export type NotificationKind = 'accepted' | 'removed' | 'gdap' | 'expiring';
@@ -25,7 +25,6 @@ export interface SubscriptionDirectory {
 
 const INDEX_KEY = 'index';
 const LOCK_NAME = 'subscriptions-index';
-const LOCK_MS = 5000;
 
 /**
  * Subscriptions per conversation, plus an index of subscribed conversations so notifications can find
@@ -37,17 +36,13 @@ export function createSubscriptionDirectory(store: Store, now: () => number = Da
   const index = store.namespace<string[]>('subscriptions-index');
 
   async function updateIndex(key: string, present: boolean): Promise<void> {
-    // A fresh owner per change: the lease is re-entrant for its owner, a mutex only between owners.
-    const lease = await acquireWithRetry(store, randomUUID());
-    try {
+    await withLease(store, LOCK_NAME, async () => {
       const keys = new Set((await index.get(INDEX_KEY)) ?? []);
       if (present === keys.has(key)) return;
       if (present) keys.add(key);
       else keys.delete(key);
       await index.set(INDEX_KEY, [...keys]);
-    } finally {
-      await store.releaseLease(lease);
-    }
+    });
   }
 
   return {
@@ -71,13 +66,4 @@ export function createSubscriptionDirectory(store: Store, now: () => number = Da
       return found.filter((entry): entry is Subscription => !!entry && entry.kinds.includes(kind));
     },
   };
-}
-
-async function acquireWithRetry(store: Store, owner: string): Promise<NonNullable<Awaited<ReturnType<Store['acquireLease']>>>> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const lease = await store.acquireLease(LOCK_NAME, owner, LOCK_MS);
-    if (lease) return lease;
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
-  }
-  throw new Error('the subscriptions index stayed locked for too long');
 }
