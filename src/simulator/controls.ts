@@ -6,8 +6,10 @@
  */
 import type { AuditInput, AuditLog, SimulatedAuditRecord } from './audit-log.ts';
 import type { GdapDirectory, GdapInput, SimulatedGdapRelationship } from './gdap.ts';
+import type { RunScenario } from './scenarios/index.ts';
 import type { CustomerDirectory, CustomerInput, SimulatedCustomer } from './seed.ts';
 import type { TokenRegistry } from './tokens.ts';
+import type { Registration, WebhookRegistry } from './webhooks/webhook-registry.ts';
 
 /** `not-json`: an HTML page; `wrong-shape`: JSON without the expected fields; `insecure-url`: an http:// link. */
 export type MalformShape = 'not-json' | 'wrong-shape' | 'insecure-url';
@@ -59,6 +61,14 @@ export interface SimulatorControls {
   addGdapRelationship(input: GdapInput): SimulatedGdapRelationship;
   updateGdapRelationship(id: string, changes: Partial<Omit<SimulatedGdapRelationship, 'id'>>): SimulatedGdapRelationship | undefined;
   addAuditRecord(input: AuditInput): SimulatedAuditRecord;
+  /** The webhook registration a client made (URL with its token: keep it out of logs). */
+  webhookRegistration(): Registration | undefined;
+  /**
+   * Runs a scenario (`accept`, `remove-admin`, `gdap-approve`, …; see scenarios/): changes the state and
+   * delivers the matching signed webhook to the registered URL. `customer` is a name, domain, tenant id
+   * (or, for GDAP scenarios, a relationship id). Rejects with a ScenarioError when it cannot run.
+   */
+  runScenario: RunScenario;
   /** Back to the seeded state: no faults, no log, initial refresh token, seed customers, relationships and audit records only. */
   reset(): void;
 }
@@ -77,6 +87,7 @@ export interface SimulatorParts {
   customers: CustomerDirectory;
   gdap: GdapDirectory;
   audit: AuditLog;
+  webhooks: WebhookRegistry;
 }
 
 export interface SimulatorState extends SimulatorParts {
@@ -87,8 +98,8 @@ export interface SimulatorState extends SimulatorParts {
   controls: SimulatorControls;
 }
 
-export function createSimulatorState(parts: SimulatorParts): SimulatorState {
-  const { tokens, customers, gdap, audit } = parts;
+export function createSimulatorState(parts: SimulatorParts, runScenario: RunScenario): SimulatorState {
+  const { tokens, customers, gdap, audit, webhooks } = parts;
   let faults: QueuedFault[] = [];
   let requests: RecordedRequest[] = [];
   let restarts = 0;
@@ -119,6 +130,8 @@ export function createSimulatorState(parts: SimulatorParts): SimulatorState {
     addGdapRelationship: (input) => gdap.add(input),
     updateGdapRelationship: (id, changes) => gdap.update(id, changes),
     addAuditRecord: (input) => audit.add(input),
+    webhookRegistration: () => webhooks.get(),
+    runScenario,
     reset() {
       faults = [];
       requests = [];
@@ -127,6 +140,7 @@ export function createSimulatorState(parts: SimulatorParts): SimulatorState {
       customers.reset();
       gdap.reset();
       audit.reset();
+      webhooks.reset();
     },
   };
 

@@ -21,3 +21,5 @@ export {
   type WebhookEventBuilders,
 } from './webhook-events.ts';
 export { createWebhookSender, signWebhookBody, type SignedWebhook, type WebhookSender, type WebhookSenderOptions } from './webhook-sender.ts';
+export { createWebhookDelivery, toStatusName, type Deliver, type DeliveryResult } from './webhook-delivery.ts';
+export { createWebhookRegistry, type Registration, type WebhookRegistry } from './webhook-registry.ts';
