@@ -86,6 +86,8 @@ const schema = z.object({
       message: 'must be an ISO-8601 duration in days between P1D and P730D',
     }),
   GDAP_ACCESS_ASSIGNMENTS: optionalText,
+  /** Local mode: where the bot leaves the simulator's address and control token for `npm run simulate`. */
+  LOCAL_MODE_FILE: z.string().trim().default('./data/local-mode.json'),
 });
 
 type Env = z.infer<typeof schema>;

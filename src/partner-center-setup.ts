@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import type { PartnerDirectory } from './core/events/directory.port.ts';
 import type { Store } from './core/ports.ts';
@@ -5,9 +6,11 @@ import type { PartnerCenter } from './core/relationships/partner-center.port.ts'
 import { createMicrosoftClients } from './integrations/microsoft-clients.ts';
 import type { PartnerCenterClientOptions } from './integrations/partner-center/partner-center.client.ts';
 import { createRefreshTokenStore } from './integrations/partner-center/refresh-token.store.ts';
+import { registerWebhook, toWebhookUrl } from './integrations/partner-center/register-webhook.ts';
 import type { WebhookRegistrationClient } from './integrations/partner-center/webhook-registration.client.ts';
 import type { Logger } from './logger.ts';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, SIMULATOR_PARTNER_TENANT_ID, SIMULATOR_REFRESH_TOKEN } from './simulator/defaults.ts';
+import { removeLocalModeFile, writeLocalModeFile } from './simulator/local-mode-file.ts';
 import { startSimulator, type PartnerCenterSimulator } from './simulator/simulator.ts';
 
 export interface PartnerCenterSetup {
@@ -19,7 +22,19 @@ export interface PartnerCenterSetup {
   webhookRegistration: WebhookRegistrationClient;
   /** Local mode only: the simulator the clients talk to. */
   simulator?: PartnerCenterSimulator;
+  /**
+   * Call once the bot listens. Local mode: registers the bot's webhook with the simulator and writes
+   * LOCAL_MODE_FILE for `npm run simulate`; live mode: nothing. Close the handle on stop.
+   */
+  announceLocalMode(botUrl: string, webhookToken: string): Promise<LocalModeHandle>;
 }
+
+export interface LocalModeHandle {
+  /** Removes LOCAL_MODE_FILE (if it is still this bot's). */
+  close(): Promise<void>;
+}
+
+const NOTHING_TO_CLOSE: LocalModeHandle = { close: async () => undefined };
 
 /** Timing knobs tests turn down (timeouts, retry budget); production uses the clients' defaults. */
 export type PartnerCenterTuning = Pick<PartnerCenterClientOptions, 'timeoutMs' | 'retry' | 'circuit'>;
@@ -41,7 +56,7 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
       log,
       ...tuning,
     });
-    return { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration };
+    return { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration, announceLocalMode: async () => NOTHING_TO_CLOSE };
   }
   const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
   const clients = createMicrosoftClients({
@@ -55,5 +70,39 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
     log,
     ...tuning,
   });
-  return { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration, simulator };
+  const setup = { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration, simulator };
+  return { ...setup, announceLocalMode: (botUrl, webhookToken) => announceLocalMode(setup, { botUrl, webhookToken, file: config.LOCAL_MODE_FILE, log }) };
+}
+
+export interface LocalModeAnnouncement {
+  botUrl: string;
+  webhookToken: string;
+  /** LOCAL_MODE_FILE */
+  file: string;
+  log: Logger;
+}
+
+/**
+ * Local mode, once the bot listens: registers `{botUrl}/api/partner-center/webhook?token=…` with the
+ * simulator through the same code `npm run webhooks:register` uses, then writes the file `npm run simulate`
+ * reads. A failed registration is logged and start-up goes on (scenarios then report "not delivered").
+ */
+export async function announceLocalMode(target: Pick<PartnerCenterSetup, 'simulator' | 'webhookRegistration'>, options: LocalModeAnnouncement): Promise<LocalModeHandle> {
+  const { simulator } = target;
+  if (!simulator) return NOTHING_TO_CLOSE;
+  const log = options.log.child({ integration: 'local-mode' });
+  try {
+    const registered = await registerWebhook(target.webhookRegistration, toWebhookUrl(options.botUrl, options.webhookToken), { locale: 'en', correlationId: randomUUID() });
+    log.info({ events: registered.events.length, action: registered.action }, 'webhook registered with the simulator');
+  } catch (error) {
+    log.warn({ err: error }, 'could not register the webhook with the simulator; npm run simulate will report events as not delivered');
+  }
+  const controlToken = simulator.controlToken;
+  try {
+    writeLocalModeFile(options.file, { simulatorUrl: simulator.url, controlToken, botUrl: options.botUrl, pid: process.pid });
+  } catch (error) {
+    log.warn({ err: error, file: options.file }, 'could not write the local mode file; npm run simulate will not find this bot');
+    return NOTHING_TO_CLOSE;
+  }
+  return { close: async () => removeLocalModeFile(options.file, controlToken) };
 }
