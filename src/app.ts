@@ -28,6 +28,7 @@ import type { BotStore } from './store/bot-store.ts';
 import { createStore } from './store/create-store.ts';
 import { setUpWebhooks } from './webhook-setup.ts';
 import { setUpEvents } from './events-setup.ts';
+import { createCustomerLedger } from './core/customers/customer-ledger.ts';
 import type { ReconciliationLoop } from './core/events/reconciliation-loop.ts';
 import { setUpDelivery, type DeliveryTuning } from './delivery-setup.ts';
 import type { ChatSender } from './core/delivery/chat-sender.port.ts';
@@ -75,7 +76,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { partnerCenter, directory, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
   let wakeWorker = (): void => undefined;
-  const events = setUpEvents({ config, store, directory, subscriptions, log, wakeWorker: () => wakeWorker() });
+  const ledger = createCustomerLedger(store);
+  const events = setUpEvents({ config, store, directory, subscriptions, ledger, log, wakeWorker: () => wakeWorker() });
   const webhooks = setUpWebhooks(config, events.recorder, simulator, { log, metrics });
   const invitations: InvitationDependencies = {
     partnerCenter,
@@ -85,7 +87,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     partnerName: config.PARTNER_DISPLAY_NAME ?? '',
   };
   const handleChat = createChatHandler({
-    commands: createCommandRegistry({ settings, invitations, subscriptions }),
+    commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger }),
     actions: { ...createInvitationActions(invitations), 'restoration.start': showRestorationSteps },
     settings,
     allowedTenants,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
+import type { CustomerLedger } from './core/customers/customer-ledger.ts';
 import type { PartnerDirectory } from './core/events/directory.port.ts';
 import { createFactLedger } from './core/events/facts.ts';
 import { createEventRecorder, type EventRecorder } from './core/events/ingest-event.ts';
@@ -20,13 +21,14 @@ export interface EventsSetup {
  * through one recorder (dedupe, facts already told, one outbox row per subscribed conversation).
  * `wakeWorker` is called when there is something to send.
  */
-export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; directory: PartnerDirectory; subscriptions: SubscriptionDirectory; log: Logger; wakeWorker: () => void }): EventsSetup {
+export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; directory: PartnerDirectory; subscriptions: SubscriptionDirectory; ledger: CustomerLedger; log: Logger; wakeWorker: () => void }): EventsSetup {
   const unidentified = createUnidentifiedRemovals(deps.store);
   const recorder = createEventRecorder({
     events: deps.store.events,
     subscriptions: deps.subscriptions,
     facts: createFactLedger(deps.store),
     unidentified,
+    ledger: deps.ledger,
     now: Date.now,
     onRecorded: deps.wakeWorker,
     // Called only after setup returns, when `reconciliation` exists.

@@ -10,6 +10,7 @@ export function createPartnerDirectory(partnerCenter: PartnerCenterClient, graph
   return {
     getCustomer: (customerId, context) => partnerCenter.getCustomer(customerId, context),
     listCustomers: (context) => partnerCenter.listCustomers(context),
+    searchCustomers: (field, prefix, context) => partnerCenter.searchCustomers(field, prefix, context),
     listGdapRelationships: (context) => graph.listGdapRelationships(context),
     getGdapRelationship: (relationshipId, context) => graph.getGdapRelationship(relationshipId, context),
     listAuditRecords: (startDate, endDate, context) => partnerCenter.listAuditRecords(startDate, endDate, context),

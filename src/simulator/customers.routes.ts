@@ -4,6 +4,7 @@
  * `links.next.uri` AND the `MS-ContinuationToken` header; without the header the list restarts at page 1.
  */
 import { createContinuationTokens } from './continuation.ts';
+import { searchCustomers } from './customer-search.ts';
 import type { PartnerCenterRequest } from './partner-center-request.ts';
 import type { SimulatedCustomer } from './seed.ts';
 import { sendJson, sendPartnerCenterError } from './sim-http.ts';
@@ -42,7 +43,17 @@ export function createCustomerRoutes(partnerTenantId: string) {
     return { cursor: 0, size: Math.min(size, MAX_PAGE_SIZE) };
   }
 
+  function answerCustomerSearch(call: PartnerCenterRequest, filter: string): void {
+    const size = Math.min(Number(call.url.searchParams.get('size') ?? MAX_PAGE_SIZE) || MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const found = searchCustomers(call.state.customers, filter, size);
+    if (typeof found === 'string') return sendPartnerCenterError(call.response, 400, found, call.echoHeaders);
+    const self = { uri: call.url.pathname + call.url.search, method: 'GET', headers: [] };
+    sendJson(call.response, 200, { totalCount: found.length, items: found.map((item) => toWireCustomer(item, false)), links: { self }, attributes: { objectType: 'Collection' } }, call.echoHeaders);
+  }
+
   function answerCustomerPage(call: PartnerCenterRequest): void {
+    const filter = call.url.searchParams.get('filter');
+    if (filter !== null) return answerCustomerSearch(call, filter);
     const start = startPosition(call);
     if (start === 'invalid') return sendPartnerCenterError(call.response, 400, 'The size or continuation token is invalid.', call.echoHeaders);
     const { items, nextCursor } = call.state.customers.page(start.cursor, start.size);

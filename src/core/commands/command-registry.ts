@@ -3,6 +3,9 @@ import { createSubscriptionCommands } from '../notifications/subscribe.command.t
 import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import { createRequestRelationshipCommand, type InvitationDependencies } from '../relationships/request-relationship.command.ts';
 import type { Command } from './command.ts';
+import type { CustomerLedger } from '../customers/customer-ledger.ts';
+import { createPendingCommand } from '../customers/pending.command.ts';
+import { createStatusCommand, type StatusDirectory } from '../customers/status.command.ts';
 import { createHelpCommand } from './help.command.ts';
 import { createLanguageCommand } from './language.command.ts';
 
@@ -10,6 +13,8 @@ export interface CommandDependencies {
   settings: ConversationSettingsStore;
   invitations: InvitationDependencies;
   subscriptions: SubscriptionDirectory;
+  directory: StatusDirectory;
+  ledger: CustomerLedger;
 }
 
 /** Every command the bot runs, in the order `help` lists them. Only implemented commands are here. */
@@ -19,6 +24,8 @@ export function createCommandRegistry(deps: CommandDependencies): readonly Comma
     createHelpCommand(() => commands),
     createRequestRelationshipCommand(deps.invitations),
     ...createSubscriptionCommands(deps.subscriptions),
+    createStatusCommand(deps.directory, deps.ledger),
+    createPendingCommand(deps.invitations.requests, deps.ledger),
     createLanguageCommand(deps.settings),
   );
   return commands;

@@ -49,6 +49,8 @@ export interface PartnerDirectory {
   getCustomer(customerId: string, context: CallContext): Promise<Customer>;
   /** Every customer, page by page, following the continuation headers. */
   listCustomers(context: CallContext): AsyncIterable<Customer[]>;
+  /** Customers whose company name (or domain) starts with `prefix`, case-insensitive: Partner Center's own filter, first page. */
+  searchCustomers(field: 'companyName' | 'domain', prefix: string, context: CallContext): Promise<Customer[]>;
   /** Graph `GET /v1.0/tenantRelationships/delegatedAdminRelationships`, following `@odata.nextLink`. */
   listGdapRelationships(context: CallContext): AsyncIterable<GdapRelationship[]>;
   getGdapRelationship(relationshipId: string, context: CallContext): Promise<GdapRelationship>;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toConversationKey } from '../chat.ts';
+import type { CustomerLedger } from '../customers/customer-ledger.ts';
 import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import type { EventStore, OutboxMessage } from './event-store.port.ts';
 import { factOf, type FactLedger } from './facts.ts';
@@ -14,6 +15,8 @@ export interface EventRecorderDependencies {
   subscriptions: SubscriptionDirectory;
   facts: FactLedger;
   unidentified: UnidentifiedRemovals;
+  /** Per-customer history for `status` and the "without admin access" list for `pending`. */
+  ledger?: CustomerLedger;
   now: () => number;
   /** Called after an event with notifications was stored: the outbox worker can start at once. */
   onRecorded?: () => void;
@@ -48,6 +51,7 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
       if (!recorded) return { outcome: 'duplicate', eventId, notifications: 0 };
       // After the event is stored: a crash in between can only make a fact be told twice, never lost.
       if (fact) await deps.facts.remember([fact]);
+      if (!known) await deps.ledger?.note(event, eventId);
       if (isUnidentifiedRemoval(event)) {
         await deps.unidentified.add({ eventId, kind: event.kind, at: event.changedAt ?? new Date(deps.now()).toISOString() });
         deps.onUnidentifiedRemoval?.();

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../core/errors.ts';
 import type { AuditRecord } from '../../core/events/directory.port.ts';
+import type { PartnerDirectory } from '../../core/events/directory.port.ts';
 import type { CallContext, Customer, IndirectProvider, PartnerCenter } from '../../core/relationships/partner-center.port.ts';
 import { fixedRequest, type ApiCaller } from './api-caller.ts';
 import { AUDIT_RECORDS_PATH, readAuditRecord, readAuditRecordPage, toAuditQuery, toAuditRecord, toAuditRecordPath } from './audit-records.ts';
@@ -15,7 +16,7 @@ import { customerPageSchema, readCustomer, readRelationshipRequestUrl, readWire,
 export type { PartnerCenterClientOptions } from './partner-center.caller.ts';
 
 /** The PartnerCenter port plus what the event side reads (audit records). */
-export interface PartnerCenterClient extends PartnerCenter {
+export interface PartnerCenterClient extends PartnerCenter, Pick<PartnerDirectory, 'searchCustomers'> {
   /** Audit records between two instants (ISO-8601), page by page, following the continuation headers. */
   listAuditRecords(startDate: string, endDate: string, context: CallContext): AsyncIterable<AuditRecord[]>;
   /** The record an AuditUri names; only its path goes out, to the configured base URL. */
@@ -31,6 +32,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CUSTOMER_PAGE_SIZE = 500;
 /** Microsoft's example asks for 50 and documents no maximum: 100 stays well clear of an unknown limit. */
 const AUDIT_PAGE_SIZE = 100;
+
+/** Enough matches to choose from in chat; more means the name is too short to be useful. */
+const SEARCH_PAGE_SIZE = 20;
 
 export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
   return createPartnerCenterClientWith(createPartnerCenterCaller(options));
@@ -79,6 +83,13 @@ export function createPartnerCenterClientWith(caller: ApiCaller): PartnerCenterC
     async *listCustomers(context) {
       const read = (body: unknown, path: string) => readWire(customerPageSchema, body, 'partner-center', path);
       for await (const items of pages(fixedRequest('/v1/customers', `size=${CUSTOMER_PAGE_SIZE}`), read, context)) yield items.map(toCustomer);
+    },
+    // Partner Center filters server-side (`starts_with` on CompanyName or Domain): no scan of every customer.
+    async searchCustomers(field, prefix, context) {
+      const filter = JSON.stringify({ Field: field === 'domain' ? 'Domain' : 'CompanyName', Value: prefix, Operator: 'starts_with' });
+      const read = (body: unknown, path: string) => readWire(customerPageSchema, body, 'partner-center', path);
+      const page = await caller.perform({ request: fixedRequest('/v1/customers', `size=${SEARCH_PAGE_SIZE}&filter=${encodeURIComponent(filter)}`), auth: 'app-user-or-app-only', read }, context);
+      return page.items.map(toCustomer);
     },
     // Both token kinds work (documented); reconciliation reads it to name the customer a DAP event left out.
     async *listAuditRecords(startDate, endDate, context) {

@@ -2,6 +2,8 @@ import type { Reply } from '../../core/chat.ts';
 import { strings } from '../../i18n/index.ts';
 import { DEFAULT_MAX_INERT_LENGTH, toInertData } from '../inert.ts';
 import { invitationPreparer } from './invitation.prepare.ts';
+import { pendingPreparer } from './pending.prepare.ts';
+import { statusPreparer } from './status.prepare.ts';
 import { timelinePreparer, timelineUpdatePreparer } from './timeline.prepare.ts';
 import type { DataPreparer } from './types.ts';
 
@@ -12,6 +14,8 @@ export const prepareData: Readonly<Record<string, DataPreparer>> = Object.freeze
   invitation: invitationPreparer,
   'customer-timeline': timelinePreparer,
   'timeline-update': timelineUpdatePreparer,
+  'customer-status': statusPreparer,
+  pending: pendingPreparer,
 });
 
 /**

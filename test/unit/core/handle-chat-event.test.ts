@@ -10,6 +10,7 @@ import type { PartnerCenter } from '../../../src/core/relationships/partner-cent
 import { createRelationshipLinkSource } from '../../../src/core/relationships/relationship-link.ts';
 import { createSubscriptionDirectory } from '../../../src/core/notifications/subscriptions.ts';
 import { createStore } from '../../../src/store/create-store.ts';
+import { createCustomerLedger } from '../../../src/core/customers/customer-ledger.ts';
 
 const unusedPartnerCenter: PartnerCenter = {
   getRelationshipRequestUrl: async () => 'https://admin.microsoft.com/x',
@@ -47,6 +48,14 @@ describe('handleChatEvent', () => {
           partnerName: 'Contoso',
         },
         subscriptions: createSubscriptionDirectory(store),
+        directory: {
+          ...unusedPartnerCenter,
+          searchCustomers: async () => [],
+          async *listGdapRelationships() {
+            yield [];
+          },
+        },
+        ledger: createCustomerLedger(store),
       }),
       settings,
       allowedTenants: { teams: [TENANT], slack: [] },
@@ -61,13 +70,13 @@ describe('handleChatEvent', () => {
     const reply = await handle(messageFrom({ id: 'user-1' }, 'help'));
     assert.equal(reply?.template, 'help');
     const names = (reply?.data.commands as { name: string }[]).map((command) => command.name);
-    assert.deepEqual(names, ['help', 'request relationship']);
+    assert.deepEqual(names, ['help', 'request relationship', 'status', 'pending']);
     assert.equal(reply?.data.isAdmin, false);
   });
 
   it('when an admin asks for help, then admin commands are listed too', async () => {
     const reply = await handle(messageFrom(ADMIN, 'help'));
-    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'subscribe', 'unsubscribe', 'subscriptions', 'language']);
+    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'subscribe', 'unsubscribe', 'subscriptions', 'status', 'pending', 'language']);
   });
 
   it('when the tenant is not on the allow-list, then the answer is the refusal and nothing runs', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { prepareData } from '../../../src/render/prepare/index.ts';
 import { LOCALES } from '../../../src/core/chat.ts';
 import { resolveLocale, strings, translate } from '../../../src/i18n/index.ts';
 import { listTemplates, loadTemplate } from '../../../src/render/templates.ts';
@@ -48,7 +49,8 @@ describe('i18n strings', () => {
   it('has every t.* path that a template uses, in every language', () => {
     for (const template of listTemplates()) {
       const paths = findStringPaths(loadTemplate(template));
-      assert.ok(paths.length > 0, `cards/${template}.json uses no strings?`);
+      // A template whose text is all assembled by its prepare step (timeline-update) needs no t.* path.
+      if (!Object.hasOwn(prepareData, template)) assert.ok(paths.length > 0, `cards/${template}.json uses no strings?`);
       for (const path of paths) {
         for (const locale of LOCALES) assert.notEqual(lookup(strings(locale), path), undefined, `cards/${template}.json: t.${path.join('.')} missing in ${locale}`);
       }

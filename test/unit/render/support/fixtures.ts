@@ -74,6 +74,30 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
   'customer-timeline': () => timelineData(),
   'timeline-update': () => timelineData(),
   'restoration-steps': () => ({}),
+  'customer-status': () => ({
+    customer: { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', name: `Fabrikam ${NASTY_TEXT}`, domain: 'fabrikam.onmicrosoft.com', relationship: 'reseller', indirect: true },
+    relationships: [
+      { name: 'Contoso-Fabrikam-2026', status: 'active', endDateTime: '2028-11-25T10:15:00Z' },
+      { name: `Onboarding ${NASTY_TEXT}`, status: 'approvalPending', endDateTime: '' },
+    ],
+    history: [
+      { kind: 'admin-removed', at: '2026-11-25T10:15:02.1234567+00:00' },
+      { kind: 'accepted', at: '2026-03-02T08:30:00Z' },
+    ],
+  }),
+  'customer-choices': () => ({
+    query: `Fab ${NASTY_TEXT}`,
+    choices: [
+      { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', label: `Fabrikam ${NASTY_TEXT} (fabrikam.de)` },
+      { id: 'c2f4d3a8-1e5b-4f7c-9a0d-6b8e2f1c3d47', label: 'Fabrikam Nord GmbH (fabrikam-nord.de)' },
+    ],
+    more: true,
+  }),
+  pending: () => ({
+    days: 90,
+    invitations: [{ at: '2026-11-01T09:00:00Z', who: `Anna ${NASTY_TEXT}`, variant: 'indirect', language: 'de' }],
+    withoutAccess: [{ customer: `Fabrikam ${NASTY_TEXT}`, kind: 'admin-removed', since: '2026-11-25T10:15:00Z' }],
+  }),
   subscriptions: () => ({
     kinds: [
       { kind: 'accepted', on: true },
@@ -127,6 +151,11 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'customer-timeline', data: timelineData({ entries: [{ kind: 'constructor', at: '2026-11-25T10:15:00Z' }] }) },
   { template: 'customer-timeline', data: timelineData({ entries: Array.from({ length: 25 }, () => ({ kind: 'access-assignment-updated', at: '2026-11-25T10:15:00Z' })) }) },
   { template: 'timeline-update', data: timelineData({ customer: { id: 'x' } }) },
+  { template: 'customer-status', data: { customer: { id: 'x', name: '', domain: '', relationship: 'unheard-of' }, relationships: [], history: [] } },
+  { template: 'customer-status', data: {} },
+  { template: 'customer-choices', data: { query: 'x', choices: [], more: false } },
+  { template: 'pending', data: { days: 90, invitations: [], withoutAccess: [] } },
+  { template: 'pending', data: { invitations: [{ at: 'not a date', variant: 'other', language: 'fr' }], withoutAccess: [{ kind: 'toString' }] } },
   { template: 'language', data: {} },
   { template: 'subscriptions', data: { kinds: [{ kind: 'accepted', on: false }], change: 'none' } },
   { template: 'subscriptions', data: { kinds: [{ kind: 'gdap', on: true }], change: 'unsubscribed' } },
