@@ -56,6 +56,7 @@ export async function registerWebhook(client: WebhookRegistrationClient, webhook
 }
 
 export interface ValidationPolling {
+  /** The longest wait between two reads; the first waits are shorter (a delivery usually takes well under a second). */
   intervalMs: number;
   timeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -69,9 +70,11 @@ export async function validateWebhook(client: WebhookRegistrationClient, context
   const correlationId = await client.sendValidationEvent(context);
   const deadline = now() + polling.timeoutMs;
   let result: ValidationResult = await client.getValidationResult(correlationId, context);
-  while (!isSettled(result) && now() + polling.intervalMs <= deadline) {
-    await sleep(polling.intervalMs);
+  let wait = Math.min(FIRST_POLL_MS, polling.intervalMs);
+  while (!isSettled(result) && now() + wait <= deadline) {
+    await sleep(wait);
     result = await client.getValidationResult(correlationId, context);
+    wait = Math.min(wait * 2, polling.intervalMs);
   }
   const last = result.attempts.at(-1);
   return { correlationId, status: result.status, delivered: last !== undefined && isSuccessCode(last.responseCode), ...(last ? { responseCode: last.responseCode } : {}) };
@@ -81,6 +84,7 @@ function isSettled(result: ValidationResult): boolean {
   return result.status.toLowerCase() === 'completed' || result.attempts.some((attempt) => isSuccessCode(attempt.responseCode));
 }
 
+const FIRST_POLL_MS = 250;
 const SUCCESS_NAMES = new Set(['ok', 'created', 'accepted', 'nocontent']);
 
 /** Partner Center reports .NET status names (`OK`); numbers are accepted too. */
