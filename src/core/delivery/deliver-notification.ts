@@ -37,7 +37,8 @@ const ENRICHMENT_ATTEMPTS = 3;
  * the same event twice (the timeline remembers event ids); at worst the last call is repeated.
  */
 export function createTimelineDelivery(deps: DeliveryDependencies) {
-  const maxWait = deps.maxPacingWaitMs ?? 20_000;
+  // Well inside the worker's claim (30 s) together with one HTTP timeout (15 s).
+  const maxWait = deps.maxPacingWaitMs ?? 5_000;
 
   async function paced<T>(conversationKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     for (;;) {

@@ -18,7 +18,7 @@ export interface NotificationWorkerOptions {
   log: Logger;
   /** Notifications being worked on at once (most of them wait for their conversation's pacing). */
   maxInFlight?: number;
-  /** How long a claim lasts; a crashed replica's rows become due again after it. */
+  /** How long a claim lasts (default 30 s); a crashed replica's rows become due again after it. Longer than a pacing wait plus one send. */
   claimMs?: number;
   /** How often to look for due rows when nothing woke the worker. */
   idleMs?: number;
@@ -37,7 +37,7 @@ export interface NotificationWorker {
   stop(): Promise<void>;
 }
 
-const DEFAULTS = { maxInFlight: 2_000, claimMs: 60_000, idleMs: 500, claimGapMs: 20, retryBudgetMs: 24 * 60 * 60_000 };
+const DEFAULTS = { maxInFlight: 2_000, claimMs: 30_000, idleMs: 500, claimGapMs: 20, retryBudgetMs: 24 * 60 * 60_000 };
 
 /**
  * Drains the outbox: claims due rows (the store hands out at most one per conversation, so one send is
