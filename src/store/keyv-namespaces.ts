@@ -9,7 +9,11 @@ export type NamespaceFactory = <T = unknown>(name: string) => KeyValue<T>;
  * Caches one Keyv per namespace: each Keyv registers listeners on the shared adapter or client, so a
  * fresh one per call would leak them. Names are checked because they become key prefixes.
  */
-export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen: () => void): NamespaceFactory {
+/** Runs a write in turn with the backend's own writers (SQLite: one writer per file); others pass it through. */
+export type WriteGate = <T>(write: () => Promise<T>) => Promise<T>;
+const ungated: WriteGate = (write) => write();
+
+export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen: () => void, gate: WriteGate = ungated): NamespaceFactory {
   const cache = new Map<string, KeyValue<unknown>>();
   return <T = unknown>(name: string): KeyValue<T> => {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
@@ -17,14 +21,14 @@ export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen:
     }
     let keyValue = cache.get(name);
     if (!keyValue) {
-      keyValue = toKeyValue(createKeyv(name), assertOpen);
+      keyValue = toKeyValue(createKeyv(name), assertOpen, gate);
       cache.set(name, keyValue);
     }
     return keyValue as KeyValue<T>;
   };
 }
 
-function toKeyValue<T>(keyv: Keyv, assertOpen: () => void): KeyValue<T> {
+function toKeyValue<T>(keyv: Keyv, assertOpen: () => void, gate: WriteGate): KeyValue<T> {
   // keyv swallows store errors and answers "missing" by default; an outage must surface instead.
   keyv.throwOnErrors = true;
   return {
@@ -34,12 +38,12 @@ function toKeyValue<T>(keyv: Keyv, assertOpen: () => void): KeyValue<T> {
     },
     async set(key, value, ttlMs) {
       assertOpen();
-      const stored = await keyv.set(key, value, ttlMs === undefined ? undefined : toTtlMs(ttlMs));
+      const stored = await gate(() => keyv.set(key, value, ttlMs === undefined ? undefined : toTtlMs(ttlMs)));
       if (!stored) throw new Error(`keyv did not store "${key}"`);
     },
     async delete(key) {
       assertOpen();
-      return keyv.delete(key);
+      return gate(() => keyv.delete(key));
     },
   };
 }

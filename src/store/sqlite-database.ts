@@ -20,6 +20,12 @@ export interface SqliteDatabase extends SqliteStatements {
    * far below that; prefer single statements wherever one suffices.
    */
   transaction<T>(work: (statements: SqliteStatements) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` (writes on ANOTHER connection to the same file, such as keyv's) in this connection's turn,
+   * never while one of its transactions holds the write lock: such a write would wait for the lock inside
+   * a libuv thread, and enough of them starve the transaction that holds it (see `transaction`).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,7 @@ function toSqliteDatabase(raw: sqlite3.Database): SqliteDatabase {
           throw error;
         }
       }),
+    exclusive: (work) => serialise(work),
     close: () => serialise(() => new Promise<void>((resolve, reject) => raw.close((error) => (error ? reject(error) : resolve())))),
   };
 }

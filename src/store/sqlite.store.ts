@@ -52,7 +52,8 @@ export async function createSqliteStore(location: string, options: BackendOption
 
   return {
     ...createSqliteOutbox(database, options, guard.assertOpen),
-    namespace: createNamespaces((name) => new Keyv(adapter, { namespace: name }), guard.assertOpen),
+    // keyv writes take turns with the outbox's transactions (see SqliteDatabase.exclusive).
+    namespace: createNamespaces((name) => new Keyv(adapter, { namespace: name }), guard.assertOpen, database.exclusive),
 
     async claimOnce(key, ttlMs) {
       guard.assertOpen();
