@@ -73,7 +73,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const settings = createConversationSettings(store);
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
-  const { partnerCenter, directory, simulator } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const { partnerCenter, directory, simulator, announceLocalMode } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
   let wakeWorker = (): void => undefined;
   const ledger = createCustomerLedger(store);
@@ -117,9 +117,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   wakeWorker = worker.wake;
   const server = createHttpServer({ routes, log, metrics, inflight });
   const running = await listen(server, config.PORT, options.host);
+  // Local mode: register our webhook URL with the simulator and tell `npm run simulate` where we are.
+  const localMode = await announceLocalMode(running.url, webhooks.token);
   worker.start();
   events.reconciliation.start();
   let stopping: Promise<void> | undefined;
+  const stopAll = async (): Promise<void> => {
+    try {
+      await Promise.all([events.reconciliation.stop(), worker.stop()]);
+      await shutDown(running.close, inflight.drain, store, log);
+    } finally {
+      await localMode.close();
+      await simulator?.stop();
+    }
+  };
   return {
     url: running.url,
     port: running.port,
@@ -127,7 +138,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     webhookToken: webhooks.token,
     simulator,
     reconcileNow: events.reconciliation.reconcileNow,
-    stop: () => (stopping ??= Promise.all([events.reconciliation.stop(), worker.stop()]).then(() => shutDown(running.close, inflight.drain, store, log)).finally(() => simulator?.stop())),
+    stop: () => (stopping ??= stopAll()),
   };
 }
 

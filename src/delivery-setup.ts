@@ -19,7 +19,12 @@ import type { BotStore } from './store/bot-store.ts';
 /** Test and benchmark knobs: faster polling, other limits. Production uses the defaults. */
 export interface DeliveryTuning extends Partial<Pick<NotificationWorkerOptions, 'idleMs' | 'claimMs' | 'claimGapMs' | 'retryBudgetMs' | 'backoff' | 'maxInFlight'>> {
   limits?: PacingLimits;
+  /** `false` sends every notification as its own card (benchmarks counting cards). */
+  digest?: NotificationWorkerOptions['digest'] | false;
 }
+
+/** Five or more notifications waiting for one conversation go out as one digest of up to twenty. */
+const DIGEST = { minimum: 5, max: 20 };
 
 export interface DeliverySetupDependencies {
   config: Readonly<Config>;
@@ -59,6 +64,7 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
     ...deps.tuning,
     outbox: deps.store.outbox,
     deliver,
+    digest: deps.tuning?.digest === undefined ? DIGEST : deps.tuning.digest || undefined,
     owner: `worker-${randomUUID()}`,
     clock,
     log,

@@ -64,6 +64,17 @@ export function toPostgresOutboxSql(prefix: string) {
       UPDATE ${outbox} o SET state = 'sending', claimed_by = $3, claimed_until = $4, attempts = o.attempts + 1
       FROM picked WHERE o.seq = picked.seq
       RETURNING ${COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}`,
+    // $1 conversation, $2 owner, $3 now, $4 claimed until, $5 minimum, $6 limit: only under the owner's live
+    // claim there (which keeps every other claimer out of this conversation) and with at least $5 rows due.
+    claimMore: `
+      WITH due_rows AS (
+        SELECT seq FROM ${outbox} WHERE conversation_key = $1 AND state = 'pending' AND not_before <= $3
+        ORDER BY created_at, seq LIMIT $6 FOR UPDATE SKIP LOCKED)
+      UPDATE ${outbox} o SET state = 'sending', claimed_by = $2, claimed_until = $4, attempts = o.attempts + 1
+      FROM due_rows WHERE o.seq = due_rows.seq
+        AND EXISTS (SELECT 1 FROM ${outbox} s WHERE s.conversation_key = $1 AND s.state = 'sending' AND s.claimed_by = $2 AND s.claimed_until > $3)
+        AND (SELECT count(*) FROM due_rows) >= $5
+      RETURNING ${COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}`,
     complete: `
       UPDATE ${outbox} SET state = 'done', claimed_by = NULL, claimed_until = NULL
       WHERE id = $1 AND state = 'sending' AND claimed_by = $2`,

@@ -110,6 +110,13 @@ function createOutbox({ pool, sql, query, assertOpen }: Context, lockNamespace: 
       }, BEGIN_CLAIM);
       return sortByAge(claimed).map(fromSqlRow);
     },
+    async claimMore(conversationKey, owner, now, minimum, limit, claimMs) {
+      assertOpen();
+      const claim = toClaim(now, limit, claimMs);
+      if (claim.limit === 0) return [];
+      const result = await pool.query<SqlOutboxRow>(sql.claimMore, [conversationKey, owner, claim.now, claim.claimedUntil, toLimit(minimum), claim.limit]);
+      return sortByAge(result.rows).map(fromSqlRow);
+    },
     complete: async (id, owner) => (await changed(sql.complete, [id, owner])) === 1,
     retryLater: async (id, owner, notBefore, error) => (await changed(sql.retryLater, [id, owner, toTime(notBefore, 'notBefore'), error])) === 1,
     markDead: async (id, owner, error) => (await changed(sql.markDead, [id, owner, error])) === 1,

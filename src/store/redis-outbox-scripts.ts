@@ -83,6 +83,35 @@ release(ck)
 return 1
 `;
 
+/** ARGV: base, conversation key, now, owner, claimed until, minimum, limit. Rows as HGETALL pairs; none
+ *  unless the owner holds a live claim in the conversation and at least `minimum` pending rows are due. */
+export const CLAIM_MORE = `${PRELUDE}
+local ck, now, owner, claimedUntil, minimum, limit = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local held = false
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', B .. 'sending:' .. ck, '(' .. now, '+inf')) do
+  if redis.call('HGET', memberKey(m), 'claimedBy') == owner then held = true break end
+end
+if not held then return {} end
+local due = {}
+for _, m in ipairs(redis.call('ZRANGE', B .. 'open:' .. ck, 0, -1)) do
+  if #due >= limit then break end
+  local row = redis.call('HMGET', memberKey(m), 'state', 'notBefore')
+  if row[1] == 'pending' and tonumber(row[2]) <= now then due[#due + 1] = m end
+end
+if #due < minimum then return {} end
+local claimed = {}
+for _, m in ipairs(due) do
+  local key = memberKey(m)
+  redis.call('HSET', key, 'state', 'sending', 'claimedBy', owner, 'claimedUntil', claimedUntil)
+  redis.call('HINCRBY', key, 'attempts', 1)
+  redis.call('ZADD', B .. 'sending:' .. ck, claimedUntil, m)
+  claimed[#claimed + 1] = redis.call('HGETALL', key)
+end
+count('pending', -#due)
+count('sending', #due)
+return claimed
+`;
+
 /** ARGV: base, conversation key, until. The pause also raises the conversation's wake-up bound. */
 export const DEFER = `${PRELUDE}
 local ck, untilAt = ARGV[2], ARGV[3]

@@ -3,7 +3,7 @@ import type { RedisClientType } from '@redis/client';
 import type { EventStore, Outbox, OutboxRow, OutboxState, RecordedEvent } from '../core/events/event-store.port.ts';
 import type { BackendOptions } from './store-support.ts';
 import { CLAIM } from './redis-claim-script.ts';
-import { DEFER, DROP, FINISH, LIST, RECORD_EVENT, REPLAY, SWEEP } from './redis-outbox-scripts.ts';
+import { CLAIM_MORE, DEFER, DROP, FINISH, LIST, RECORD_EVENT, REPLAY, SWEEP } from './redis-outbox-scripts.ts';
 import { OUTBOX_STATES, assertRecordable, createSweepSchedule, toClaim, toConflictError, toLimit, toTime } from './outbox-support.ts';
 
 /** Done rows deleted per sweep script call: keeps each call short so other clients are not held up. */
@@ -64,6 +64,12 @@ function createOutbox({ client, base, run, assertOpen }: Context, sweep: () => P
       if (claim.limit === 0) return [];
       await sweep();
       return rows(await run(CLAIM, [claim.now, owner, claim.claimedUntil, claim.limit]));
+    },
+    async claimMore(conversationKey, owner, now, minimum, limit, claimMs) {
+      assertOpen();
+      const claim = toClaim(now, limit, claimMs);
+      if (claim.limit === 0) return [];
+      return rows(await run(CLAIM_MORE, [conversationKey, claim.now, owner, claim.claimedUntil, toLimit(minimum), claim.limit]));
     },
     complete: (id, owner) => finish(id, owner, 'done'),
     retryLater: (id, owner, notBefore, error) => finish(id, owner, 'pending', toTime(notBefore, 'notBefore'), error),

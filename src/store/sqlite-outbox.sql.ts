@@ -23,12 +23,23 @@ export function toSqliteOutboxSql(prefix: string) {
       CREATE INDEX IF NOT EXISTS ${outbox}_conversation ON ${outbox} (conversation_key, created_at);
       CREATE INDEX IF NOT EXISTS ${outbox}_sending ON ${outbox} (conversation_key, claimed_until) WHERE state = 'sending';
       CREATE TABLE IF NOT EXISTS ${pauses} (conversation_key TEXT PRIMARY KEY, paused_until INTEGER NOT NULL);`,
-    insertEvent: `
-      INSERT INTO ${events} (id, dedupe_key, kind, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
-      ON CONFLICT (dedupe_key) DO NOTHING`,
-    insertRow: `
+    // ?1: a JSON array of [id, dedupe_key, kind, body, received_at], inserted in array order. A dedupe key
+    // already stored (or earlier in the array) inserts nothing; RETURNING names the events that were stored.
+    // (`WHERE true` keeps ON CONFLICT from parsing as a join constraint.)
+    insertEvents: `
+      INSERT INTO ${events} (id, dedupe_key, kind, body, received_at)
+      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]')
+      FROM json_each(?1) WHERE true ORDER BY key
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id`,
+    // ?1: a JSON array of [id, event_id, conversation_key, payload, created_at], inserted (seq assigned) in array order.
+    insertRows: `
       INSERT INTO ${outbox} (id, event_id, conversation_key, payload, state, attempts, not_before, created_at)
-      VALUES (?1, ?2, ?3, ?4, 'pending', 0, max(?5, coalesce(${pausedUntil('?3')}, ?5)), ?5)`,
+      SELECT r.id, r.event_id, r.conversation_key, r.payload, 'pending', 0, max(r.at, coalesce(${pausedUntil('r.conversation_key')}, r.at)), r.at
+      FROM (SELECT key AS position, json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS event_id, json_extract(value, '$[2]') AS conversation_key,
+                   json_extract(value, '$[3]') AS payload, json_extract(value, '$[4]') AS at
+            FROM json_each(?1)) r
+      ORDER BY r.position`,
     getEvent: `SELECT id, dedupe_key, kind, body, received_at FROM ${events} WHERE id = ?1`,
     // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Rank 1 is each free conversation's oldest due row.
     claim: `
@@ -43,6 +54,16 @@ export function toSqliteOutboxSql(prefix: string) {
                             WHERE s.conversation_key = o.conversation_key AND s.state = 'sending' AND s.claimed_until > ?1)
             AND coalesce(${pausedUntil('o.conversation_key')}, ?1) <= ?1)
         WHERE rank = 1 ORDER BY created_at, seq LIMIT ?4)
+      RETURNING ${COLUMNS}`,
+    // ?1 conversation, ?2 owner, ?3 now, ?4 claimed until, ?5 minimum, ?6 limit: only under the owner's live
+    // claim in that conversation, and only when at least ?5 rows are due (one statement: one write lock).
+    claimMore: `
+      UPDATE ${outbox} SET state = 'sending', claimed_by = ?2, claimed_until = ?4, attempts = attempts + 1
+      WHERE seq IN (
+        SELECT seq FROM ${outbox} WHERE conversation_key = ?1 AND state = 'pending' AND not_before <= ?3
+        ORDER BY created_at, seq LIMIT ?6)
+        AND EXISTS (SELECT 1 FROM ${outbox} s WHERE s.conversation_key = ?1 AND s.state = 'sending' AND s.claimed_by = ?2 AND s.claimed_until > ?3)
+        AND (SELECT count(*) FROM (SELECT 1 FROM ${outbox} WHERE conversation_key = ?1 AND state = 'pending' AND not_before <= ?3 LIMIT ?5)) >= ?5
       RETURNING ${COLUMNS}`,
     complete: `
       UPDATE ${outbox} SET state = 'done', claimed_by = NULL, claimed_until = NULL

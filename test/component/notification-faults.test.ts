@@ -55,6 +55,8 @@ describe('notifications under a faulty chat API (30 % 429 with Retry-After, 5 % 
           idleMs: 50,
           claimGapMs: 1,
           backoff: { baseMs: 100, capMs: 1_000 },
+          // One card per customer here: this test counts cards, so bursts must not fold into a digest.
+          digest: false,
           // Faster than Slack's real 1 per second, so the test takes seconds, not a minute.
           limits: { slackChannel: [{ limit: 20, periodMs: 1_000 }], teamsConversation: [{ limit: 20, periodMs: 1_000 }], teamsTenant: [{ limit: 30, periodMs: 1_000 }] },
         },

@@ -12,6 +12,14 @@ const FAST = { deliveryTuning: { idleMs: 50, claimGapMs: 1 } };
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitForDone(harness: BotUnderTest, count: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await harness.bot.store.outbox.counts()).done < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} notifications done`);
+    await settle(50);
+  }
+}
+
 describe('notifications: customer cards in subscribed conversations', () => {
   let harness: BotUnderTest;
   let send: ReturnType<typeof webhookClient>;
@@ -81,29 +89,42 @@ describe('notifications: customer cards in subscribed conversations', () => {
     assert.match(harness.logs.text(), /conversation is gone/);
   });
 
+  it('when a burst arrives for one conversation, then it is folded into a digest that names every customer once', async () => {
+    await subscribeSlack('C0BURST', 'accepted');
+    const customers = SAMPLE_CUSTOMERS.slice(0, 7);
+    await Promise.all(customers.map((each) => send(events.resellerRelationshipAccepted(each.id))));
+    await waitForDone(harness, customers.length);
+    const posts = harness.slack.callsOf('chat.postMessage').filter((call) => call.args.channel === 'C0BURST').slice(1);
+    assert.ok(posts.some((call) => /updates from Partner Center/.test(JSON.stringify(call.args.blocks))), 'a digest was posted');
+    assert.ok(posts.length < customers.length, `${posts.length} messages for ${customers.length} events`);
+    for (const each of customers) assert.equal(posts.filter((call) => JSON.stringify(call.args.blocks).includes(each.companyName)).length, 1, each.companyName);
+  });
+
   it('when a second event concerns the same customer, then the Slack card is updated in place and a reply goes into its thread', async () => {
-    await subscribeSlack('C0ACCEPTED', 'accepted');
+    await subscribeSlack('C0ACCEPTED', 'accepted removed');
     await send(events.resellerRelationshipAccepted(customer.id));
     const [, first] = await harness.slack.waitForCalls('chat.postMessage', 2);
     const ts = (first?.response as { ts?: string } | undefined)?.ts;
     assert.ok(ts);
-    await send(events.indirectResellerRelationshipAccepted(customer.id));
+    // The removal's AuditUri names the customer: the same card tells the next chapter.
+    await send(events.dapTerminated(customer.id));
     const [update] = await harness.slack.waitForCalls('chat.update', 1);
     assert.equal(update?.args.ts, ts);
-    assert.match(JSON.stringify(update?.args.blocks), /accepted your indirect reseller relationship/);
+    assert.match(JSON.stringify(update?.args.blocks), /removed your delegated admin rights/);
+    assert.match(JSON.stringify(update?.args.blocks), /accepted the reseller relationship/);
     const calls = await harness.slack.waitForCalls('chat.postMessage', 3);
     assert.equal(calls[2]?.args.thread_ts, ts);
   });
 
   it('when a second event concerns the same customer, then the Teams channel card is updated and the follow-up goes into its reply chain', async () => {
-    await subscribeTeamsChannel('accepted');
+    await subscribeTeamsChannel('accepted removed');
     const before = harness.connector.activities().length;
     await send(events.resellerRelationshipAccepted(customer.id));
     await harness.connector.waitForActivities(before + 1);
     const posted = harness.connector.calls.filter((call) => call.route === 'send' || call.route === 'reply').at(-1);
     const cardId = (posted?.response as { id?: string } | undefined)?.id;
     assert.ok(cardId, 'the connector returned an id for the card');
-    await send(events.indirectResellerRelationshipAccepted(customer.id));
+    await send(events.dapTerminated(customer.id));
     await harness.connector.waitForActivities(before + 3);
     const update = harness.connector.calls.find((call) => call.route === 'update');
     assert.equal(update?.activityId ?? update?.path.split('/').at(-1), cardId);

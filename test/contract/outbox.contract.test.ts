@@ -70,6 +70,23 @@ describeOnEveryBackend('Outbox claims', (harness) => {
     });
   });
 
+  it('claimMore (digest): only under the caller\'s live claim, only with enough due rows, oldest first, then fenced like any claim', async () => {
+    for (let index = 1; index <= 5; index++) await record(harness.store(), `e${index}`, T0 + index, [[`a${index}`, 'c:a']]);
+    await record(harness.store(), 'e9', T0 + 9, [['b1', 'c:b']]);
+    assert.deepEqual(await outbox().claimMore('c:a', 'sender-1', T0 + 10, 1, 10, 5000), [], 'no claim held yet');
+    const [head] = await outbox().claimDue('sender-1', T0 + 10, 1, 5000);
+    assert.equal(head?.id, 'a1');
+    assert.deepEqual(await outbox().claimMore('c:a', 'sender-2', T0 + 10, 1, 10, 5000), [], 'someone else holds the conversation');
+    assert.deepEqual(await outbox().claimMore('c:a', 'sender-1', T0 + 10, 5, 10, 5000), [], 'only 4 more are due, 5 asked for');
+    const more = await outbox().claimMore('c:a', 'sender-1', T0 + 10, 2, 3, 5000);
+    assert.deepEqual(ids(more), ['a2', 'a3', 'a4']);
+    assert.ok(more.every((row) => row.state === 'sending' && row.claimedBy === 'sender-1' && row.claimedUntil === T0 + 5010 && row.attempts === 1));
+    assert.deepEqual(await outbox().counts(), { pending: 2, sending: 4, done: 0, dead: 0 });
+    assert.equal(await outbox().complete('a3', 'sender-2'), false);
+    assert.equal(await outbox().complete('a3', 'sender-1'), true);
+    assert.deepEqual(await outbox().claimMore('c:a', 'sender-1', T0 + 6000, 1, 10, 5000), [], 'the claim ran out');
+  });
+
   it('when several conversations have due rows, then the oldest head of each comes first, at most one per conversation', async () => {
     await record(harness.store(), 'e2', T0 + 20, [['a1', 'c:a'], ['b1', 'c:b'], ['a2', 'c:a']]);
     await record(harness.store(), 'e1', T0 + 10, [['c1', 'c:c']]);

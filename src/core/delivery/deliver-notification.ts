@@ -40,13 +40,18 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
   // Well inside the worker's claim (30 s) together with one HTTP timeout (15 s).
   const maxWait = deps.maxPacingWaitMs ?? 5_000;
 
-  async function paced<T>(conversationKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  /** Waits until one more call to the conversation fits the platform limits (a long wait gives the row back). */
+  async function waitForTurn(conversationKey: string, signal: AbortSignal): Promise<void> {
     for (;;) {
       const delay = deps.pacer.delayFor(conversationKey, deps.clock.now());
-      if (delay <= 0) break;
+      if (delay <= 0) return;
       if (delay > maxWait) throw new DeliveryFailure('rate-limited', 'paced by the platform limits', { retryAfterMs: delay });
       await deps.sleep(delay, signal);
     }
+  }
+
+  async function paced<T>(conversationKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+    await waitForTurn(conversationKey, signal);
     deps.pacer.record(conversationKey, deps.clock.now());
     return call();
   }
@@ -55,9 +60,41 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
     return (await deps.settings.get(address)).language ?? deps.defaultLocale;
   }
 
-  return async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
+  /**
+   * A burst for one conversation: one digest message instead of a card per event. Each customer's
+   * timeline still learns the event, so its own card tells the whole story when it is next updated.
+   */
+  async function deliverDigest(rows: readonly OutboxRow[], signal: AbortSignal): Promise<void> {
+    const first = rows[0];
+    if (!first) return;
+    const key = first.conversationKey;
+    const items: Array<{ timeline: Timeline; storyKey: string; entry: Timeline['entries'][number] }> = [];
+    for (const row of rows) {
+      const { event } = readPayload(row);
+      const subject = await deps.enricher.subjectOf(event, row.eventId, { bestEffort: true });
+      const timeline = await deps.timelines.get(key, subject.storyKey);
+      if (timeline?.entries.some((entry) => entry.eventId === row.eventId)) continue;
+      const entry = { eventId: row.eventId, kind: event.kind, at: event.changedAt ?? new Date(row.createdAt).toISOString(), expiresInDays: event.expiresInDays };
+      items.push({ timeline: withEntry(timeline, subject, entry), storyKey: subject.storyKey, entry });
+    }
+    if (items.length === 0) return;
+    const language = await locale(readPayload(first).address);
+    const digest: Reply = {
+      template: 'notification-digest',
+      locale: language,
+      data: { items: items.map(({ timeline, entry }) => ({ ...timelineReply({ ...timeline, entries: [entry] }, language).data })) },
+    };
+    await paced(key, signal, () => deps.sender.post(key, digest));
+    for (const item of items) await deps.timelines.save(key, item.storyKey, item.timeline);
+  }
+
+  async function deliver(row: OutboxRow, signal: AbortSignal, takeBurst: () => Promise<OutboxRow[]> = async () => []): Promise<void> {
     const { event, address } = readPayload(row);
     const key = row.conversationKey;
+    // What piled up while this conversation waited for its turn goes out together.
+    await waitForTurn(key, signal);
+    const burst = await takeBurst();
+    if (burst.length > 0) return deliverDigest([row, ...burst], signal);
     const subject = await deps.enricher.subjectOf(event, row.eventId, { bestEffort: row.attempts >= ENRICHMENT_ATTEMPTS });
     const found = await findTimeline(deps.timelines, key, subject, event);
     if (!found.adopted && found.timeline?.entries.some((entry) => entry.eventId === row.eventId || entry.eventId === event.resolves)) return;
@@ -67,7 +104,9 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
     next.messageRef = await show(key, next, language, signal);
     await deps.timelines.save(key, subject.storyKey, next);
     if (found.adopted) await deps.timelines.remove(key, `unidentified:${event.resolves}`);
-  };
+  }
+
+  return deliver;
 
   /** Updates the card and answers under it, or posts it when it does not exist (yet, or any more). */
   async function show(key: string, timeline: Timeline, language: Locale, signal: AbortSignal): Promise<string> {

@@ -7,8 +7,14 @@ export type DeliveryOutcome = 'delivered' | 'retry' | 'rate-limited' | 'dead' | 
 
 export interface NotificationWorkerOptions {
   outbox: Outbox;
-  /** Sends one notification; throws a DeliveryFailure (anything else counts as transient). */
-  deliver: (row: OutboxRow, signal: AbortSignal) => Promise<void>;
+  /**
+   * Sends one notification; throws a DeliveryFailure (anything else counts as transient). It may call
+   * `takeBurst` (once its conversation's turn has come) to claim what piled up meanwhile and send it all
+   * as one digest; every row taken is settled with the first.
+   */
+  deliver: (row: OutboxRow, signal: AbortSignal, takeBurst: () => Promise<OutboxRow[]>) => Promise<void>;
+  /** A conversation with at least `minimum` due rows gets them folded, up to `max` per digest. */
+  digest?: { minimum: number; max: number };
   /** The conversation is gone for good: end its subscription, forget its reference. */
   onGone: (conversationKey: string, reason: string) => Promise<void>;
   onOutcome?: (outcome: DeliveryOutcome, row: OutboxRow) => void;
@@ -98,23 +104,43 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     return (await outbox.retryLater(row.id, owner, notBefore, error)) ? 'retry' : 'lost-claim';
   }
 
+  /** The other due rows of the row's conversation when there are enough to fold into a digest. */
+  async function burstOf(row: OutboxRow): Promise<OutboxRow[]> {
+    if (!options.digest) return [];
+    const { minimum, max } = options.digest;
+    return outbox.claimMore(row.conversationKey, owner, clock.now(), minimum - 1, max - 1, settings.claimMs).catch(() => []);
+  }
+
   async function work(row: OutboxRow): Promise<void> {
-    let outcome: DeliveryOutcome;
+    const rows = [row];
+    const takeBurst = async (): Promise<OutboxRow[]> => {
+      const more = await burstOf(row);
+      rows.push(...more);
+      return more;
+    };
     try {
-      await options.deliver(row, aborts.signal);
-      outcome = (await outbox.complete(row.id, owner)) ? 'delivered' : 'lost-claim';
+      await options.deliver(row, aborts.signal, takeBurst);
     } catch (error) {
       if (aborts.signal.aborted) {
-        // Shutting down mid-wait: hand the row back so the next owner need not wait for the claim to expire.
-        await outbox.retryLater(row.id, owner, clock.now(), 'interrupted by shutdown').catch(() => undefined);
+        // Shutting down mid-wait: hand the rows back so the next owner need not wait for the claim to expire.
+        await Promise.all(rows.map((each) => outbox.retryLater(each.id, owner, clock.now(), 'interrupted by shutdown').catch(() => undefined)));
         return;
       }
-      outcome = await settle(row, toDeliveryFailure(error)).catch((settleError: unknown) => {
-        // The claim expires on its own and the row becomes due again: nothing is lost.
-        log.error({ err: settleError, notificationId: row.id }, 'could not record the outcome of a notification');
-        return 'lost-claim' as const;
-      });
+      const failure = toDeliveryFailure(error);
+      for (const each of rows) report(await settle(each, failure).catch((settleError: unknown) => unsettled(each, settleError)), each);
+      return;
     }
+    if (rows.length > 1) log.info({ conversationKey: row.conversationKey, folded: rows.length }, 'a burst of notifications went out as one digest');
+    for (const each of rows) report(await outbox.complete(each.id, owner).then((done) => (done ? 'delivered' : 'lost-claim')).catch((error: unknown) => unsettled(each, error)), each);
+  }
+
+  /** The claim expires on its own and the row becomes due again; the timeline keeps it from being sent twice. */
+  function unsettled(row: OutboxRow, error: unknown): DeliveryOutcome {
+    log.error({ err: error, notificationId: row.id }, 'could not record the outcome of a notification');
+    return 'lost-claim';
+  }
+
+  function report(outcome: DeliveryOutcome, row: OutboxRow): void {
     if (outcome === 'lost-claim') log.warn({ notificationId: row.id }, 'the claim on a notification expired before it was settled');
     options.onOutcome?.(outcome, row);
   }

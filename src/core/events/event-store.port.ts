@@ -58,6 +58,12 @@ export interface Outbox {
    * by `owner` until `now + claimMs`, attempts + 1. Safe under concurrent callers (no row claimed twice).
    */
   claimDue(owner: string, now: number, limit: number, claimMs: number): Promise<OutboxRow[]>;
+  /**
+   * For the digest: claims up to `limit` more due pending rows of one conversation, oldest first, but only
+   * when `owner` already holds a live claim in that conversation (so one sender still owns it) and at least
+   * `minimum` such rows are due; otherwise claims nothing and returns [].
+   */
+  claimMore(conversationKey: string, owner: string, now: number, minimum: number, limit: number, claimMs: number): Promise<OutboxRow[]>;
   /** Sent: `done`. Only if still claimed by `owner` (else false: someone else took it over). */
   complete(id: string, owner: string): Promise<boolean>;
   /** Failed for now: back to `pending` with `notBefore`. Only if still claimed by `owner`. */

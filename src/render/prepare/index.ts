@@ -4,7 +4,7 @@ import { DEFAULT_MAX_INERT_LENGTH, toInertData } from '../inert.ts';
 import { invitationPreparer } from './invitation.prepare.ts';
 import { pendingPreparer } from './pending.prepare.ts';
 import { statusPreparer } from './status.prepare.ts';
-import { timelinePreparer, timelineUpdatePreparer } from './timeline.prepare.ts';
+import { digestPreparer, timelinePreparer, timelineUpdatePreparer } from './timeline.prepare.ts';
 import type { DataPreparer } from './types.ts';
 
 export type { DataPreparer, PrepareContext } from './types.ts';
@@ -16,6 +16,7 @@ export const prepareData: Readonly<Record<string, DataPreparer>> = Object.freeze
   'timeline-update': timelineUpdatePreparer,
   'customer-status': statusPreparer,
   pending: pendingPreparer,
+  'notification-digest': digestPreparer,
 });
 
 /**

@@ -97,3 +97,12 @@ export const timelineUpdatePreparer: DataPreparer = {
     return { line: when ? `${headline} (${when})` : headline };
   },
 };
+
+/** A burst for one conversation as one message: a line per event, each like the card's headline. */
+export const digestPreparer: DataPreparer = {
+  prepare(data, context) {
+    const items = Array.isArray(data.items) ? (data.items as Record<string, unknown>[]) : [];
+    const lines = items.map((item) => timelineUpdatePreparer.prepare(item, context) as { line: string });
+    return { title: context.t.digest.title.replace('{count}', String(lines.length)), lines };
+  },
+};

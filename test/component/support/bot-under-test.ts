@@ -43,6 +43,7 @@ export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pi
     TEAMS_ALLOWED_TENANTS: FAKE_TENANT_ID,
     BOT_ADMINS: `teams:${FAKE_USER_AAD_ID},slack:${SLACK_ADMIN_USER}`,
     LOG_LEVEL: 'debug',
+    LOCAL_MODE_FILE: path.join(folder, 'local-mode.json'),
     ...env,
   });
   const bot = await startBot({ config, log: logs.log, host: '127.0.0.1', ...options });

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from './child-env.ts';
 
@@ -16,8 +19,9 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<string>;
 }
 
+/** Each bot its own local-mode file, so tests never write ./data/local-mode.json in the checkout. */
 function baseEnv(): NodeJS.ProcessEnv {
-  return childEnv({ CI: 'true' });
+  return childEnv({ CI: 'true', LOCAL_MODE_FILE: path.join(tmpdir(), `bot-e2e-${process.pid}-${randomUUID()}.json`) });
 }
 
 /** Runs `npm start` in the project folder, as a person would, and waits for the banner. */

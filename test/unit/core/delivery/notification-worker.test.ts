@@ -10,7 +10,7 @@ const log = createLogger('silent');
 const KEY_A = 'slack:T1:C1';
 const KEY_B = 'slack:T1:C2';
 
-type Script = (row: OutboxRow) => Promise<void>;
+type Script = (row: OutboxRow, signal: AbortSignal, takeBurst: () => Promise<OutboxRow[]>) => Promise<void>;
 
 describe('the notification worker', () => {
   let store: BotStore;
@@ -35,7 +35,7 @@ describe('the notification worker', () => {
     await store.events.recordEvent({ id: eventId, dedupeKey: eventId, kind: 'accepted', body: {}, receivedAt: createdAt }, messages);
   }
 
-  function start(deliver: Script, options: { retryBudgetMs?: number } = {}): void {
+  function start(deliver: Script, options: { retryBudgetMs?: number; digest?: { minimum: number; max: number } } = {}): void {
     worker = createNotificationWorker({
       outbox: store.outbox,
       deliver,
@@ -136,6 +136,37 @@ describe('the notification worker', () => {
     const rows = await store.outbox.listConversation(KEY_A);
     assert.deepEqual(rows.map((row) => row.state), ['dead', 'dead']);
     assert.match(rows[1]?.lastError ?? '', /conversation gone/);
+  });
+
+  it('when a burst waits for one conversation, then the sender can take it as one digest and every row is settled', async () => {
+    for (let index = 0; index < 6; index++) await record(`e${index}`, [KEY_A]);
+    await record('other', [KEY_B]);
+    const batches: string[][] = [];
+    start(
+      async (row, _signal, takeBurst) => {
+        const burst = await takeBurst();
+        batches.push([row.id, ...burst.map((each) => each.id)]);
+      },
+      { digest: { minimum: 3, max: 4 } },
+    );
+    await until(() => outcomes.length === 7);
+    const forA = batches.filter((batch) => batch[0]?.startsWith('e'));
+    assert.deepEqual(forA, [['e0-0', 'e1-0', 'e2-0', 'e3-0'], ['e4-0'], ['e5-0']], 'four folded (the maximum), then one at a time: too few left to fold');
+    assert.deepEqual(batches.find((batch) => batch[0] === 'other-0'), ['other-0']);
+    assert.equal((await store.outbox.counts()).done, 7);
+  });
+
+  it('when a digest fails, then every row in it is retried', async () => {
+    for (let index = 0; index < 3; index++) await record(`e${index}`, [KEY_A]);
+    start(
+      async (_row, _signal, takeBurst) => {
+        await takeBurst();
+        throw new Error('503');
+      },
+      { digest: { minimum: 2, max: 5 } },
+    );
+    await until(() => outcomes.length === 3);
+    assert.deepEqual(outcomes.map(([outcome]) => outcome), ['retry', 'retry', 'retry']);
   });
 
   it('when it stops in the middle of a send, then the row is handed back at once, not after the claim expires', async () => {

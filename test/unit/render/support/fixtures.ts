@@ -74,6 +74,9 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
   'customer-timeline': () => timelineData(),
   'timeline-update': () => timelineData(),
   'restoration-steps': () => ({}),
+  'notification-digest': () => ({
+    items: [timelineData(), timelineData({ customer: { id: 'c2f4d3a8-1e5b-4f7c-9a0d-6b8e2f1c3d47', name: 'Contoso Ltd' }, entries: [{ kind: 'gdap-expiring', at: '2026-11-25T10:15:00Z', expiresInDays: 7 }] })],
+  }),
   'customer-status': () => ({
     customer: { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', name: `Fabrikam ${NASTY_TEXT}`, domain: 'fabrikam.onmicrosoft.com', relationship: 'reseller', indirect: true },
     relationships: [
@@ -155,6 +158,8 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'customer-status', data: {} },
   { template: 'customer-choices', data: { query: 'x', choices: [], more: false } },
   { template: 'pending', data: { days: 90, invitations: [], withoutAccess: [] } },
+  { template: 'notification-digest', data: { items: Array.from({ length: 20 }, () => timelineData()) } },
+  { template: 'notification-digest', data: {} },
   { template: 'pending', data: { invitations: [{ at: 'not a date', variant: 'other', language: 'fr' }], withoutAccess: [{ kind: 'toString' }] } },
   { template: 'language', data: {} },
   { template: 'subscriptions', data: { kinds: [{ kind: 'accepted', on: false }], change: 'none' } },
