@@ -11,6 +11,8 @@ const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 export const LOCAL_PARTNER_NAME = 'Contoso Cloud Partner';
 /** The tenant the Microsoft 365 Agents Playground puts on its activities (local mode's default allow-list). */
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+/** The Agents Playground's default user (Alex Wilber): local mode's admin, so `subscribe` can be tried. */
+export const PLAYGROUND_ADMIN = 'teams:00000000-0000-0000-0000-0000000000020';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const optionalText = z
@@ -132,6 +134,7 @@ function deriveConfig(env: Env): Config {
     teamsAllowedTenants: env.TEAMS_ALLOWED_TENANTS.length ? env.TEAMS_ALLOWED_TENANTS : defaultTenant ? [defaultTenant] : [],
     slackEnabled: Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN),
     PARTNER_DISPLAY_NAME: env.PARTNER_DISPLAY_NAME ?? (live ? undefined : LOCAL_PARTNER_NAME),
+    BOT_ADMINS: env.BOT_ADMINS.length || live ? env.BOT_ADMINS : [PLAYGROUND_ADMIN],
   };
 }
 

@@ -17,7 +17,14 @@ interface FailureCase {
 }
 
 const CASES: FailureCase[] = [
-  { name: 'the refresh token has expired', arrange: (c) => c.expireRefreshTokens(), code: 'PARTNER_CENTER.CONSENT_EXPIRED', title: /sign in again/ },
+  {
+    name: 'the refresh token has expired',
+    // Start-up work already holds an access token; a 401 makes the client drop it and need the refresh token.
+    arrange: (c) => {
+      c.expireRefreshTokens();
+      c.failNext(1, 401, '/v1/customers/relationshiprequests');
+    },
+    code: 'PARTNER_CENTER.CONSENT_EXPIRED', title: /sign in again/ },
   { name: 'the user lacks the admin agent role (403)', arrange: (c) => c.failNext(1, 403, URL_PATH), code: 'PARTNER_CENTER.FORBIDDEN', title: /refused the request/ },
   { name: 'Partner Center throttles longer than we wait (429)', arrange: (c) => c.throttleNext(1, 57, URL_PATH), code: 'PARTNER_CENTER.THROTTLED', title: /about 57 seconds/ },
   { name: 'Partner Center keeps failing (503)', arrange: (c) => c.failNext(20, 503, URL_PATH), code: 'PARTNER_CENTER.UNAVAILABLE', title: /not available/ },
