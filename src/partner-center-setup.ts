@@ -39,6 +39,30 @@ const NOTHING_TO_CLOSE: LocalModeHandle = { close: async () => undefined };
 /** Timing knobs tests turn down (timeouts, retry budget); production uses the clients' defaults. */
 export type PartnerCenterTuning = Pick<PartnerCenterClientOptions, 'timeoutMs' | 'retry' | 'circuit'>;
 
+/** Where the live clients go and who they are, from the configuration. */
+export function liveClientTarget(config: Readonly<Config>) {
+  return {
+    apiUrl: config.PARTNER_CENTER_API_URL,
+    graphUrl: config.GRAPH_API_URL,
+    authorityUrl: config.ENTRA_AUTHORITY_URL,
+    tenantId: config.PARTNER_TENANT_ID ?? '',
+    clientId: config.PARTNER_CENTER_CLIENT_ID ?? '',
+    clientSecret: config.PARTNER_CENTER_CLIENT_SECRET ?? '',
+  };
+}
+
+/** The same for the simulator: every service at its URL, with its built-in credentials. */
+export function simulatorClientTarget(simulatorUrl: string) {
+  return {
+    apiUrl: simulatorUrl,
+    graphUrl: simulatorUrl,
+    authorityUrl: simulatorUrl,
+    tenantId: SIMULATOR_PARTNER_TENANT_ID,
+    clientId: SIMULATOR_CLIENT_ID,
+    clientSecret: SIMULATOR_CLIENT_SECRET,
+  };
+}
+
 /**
  * Live mode talks to Microsoft; local mode starts the simulator on loopback and uses the same client
  * code against it: only the URLs and credentials differ.
@@ -46,12 +70,7 @@ export type PartnerCenterTuning = Pick<PartnerCenterClientOptions, 'timeoutMs' |
 export async function setUpPartnerCenter(config: Readonly<Config>, store: Store, log: Logger, tuning: PartnerCenterTuning = {}): Promise<PartnerCenterSetup> {
   if (config.mode === 'live') {
     const clients = createMicrosoftClients({
-      apiUrl: config.PARTNER_CENTER_API_URL,
-      graphUrl: config.GRAPH_API_URL,
-      authorityUrl: config.ENTRA_AUTHORITY_URL,
-      tenantId: config.PARTNER_TENANT_ID ?? '',
-      clientId: config.PARTNER_CENTER_CLIENT_ID ?? '',
-      clientSecret: config.PARTNER_CENTER_CLIENT_SECRET ?? '',
+      ...liveClientTarget(config),
       refreshTokens: createRefreshTokenStore({ store, secretsKey: config.SECRETS_KEY, initial: config.PARTNER_CENTER_REFRESH_TOKEN }),
       log,
       ...tuning,
@@ -60,12 +79,7 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
   }
   const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
   const clients = createMicrosoftClients({
-    apiUrl: simulator.url,
-    graphUrl: simulator.url,
-    authorityUrl: simulator.url,
-    tenantId: SIMULATOR_PARTNER_TENANT_ID,
-    clientId: SIMULATOR_CLIENT_ID,
-    clientSecret: SIMULATOR_CLIENT_SECRET,
+    ...simulatorClientTarget(simulator.url),
     refreshTokens: createRefreshTokenStore({ store, secretsKey: config.SECRETS_KEY, initial: SIMULATOR_REFRESH_TOKEN, allowUnencrypted: true }),
     log,
     ...tuning,

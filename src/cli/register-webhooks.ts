@@ -11,6 +11,7 @@ import { createMicrosoftClients } from '../integrations/microsoft-clients.ts';
 import { redactWebhookUrl, registerWebhook, toWebhookUrl, validateWebhook } from '../integrations/partner-center/register-webhook.ts';
 import type { WebhookRegistrationClient } from '../integrations/partner-center/webhook-registration.client.ts';
 import { createLogger } from '../logger.ts';
+import { liveClientTarget } from '../partner-center-setup.ts';
 
 const POLLING = { intervalMs: 2_000, timeoutMs: 60_000 };
 const NO_REFRESH_TOKEN = { get: async () => undefined, set: async () => undefined };
@@ -31,12 +32,7 @@ function createRegistrationClient(config: Readonly<Config>): WebhookRegistration
   // Client warnings would repeat what this command prints; LOG_LEVEL=debug shows them on stderr.
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   return createMicrosoftClients({
-    apiUrl: config.PARTNER_CENTER_API_URL,
-    graphUrl: config.GRAPH_API_URL,
-    authorityUrl: config.ENTRA_AUTHORITY_URL,
-    tenantId: config.PARTNER_TENANT_ID ?? '',
-    clientId: config.PARTNER_CENTER_CLIENT_ID ?? '',
-    clientSecret: config.PARTNER_CENTER_CLIENT_SECRET ?? '',
+    ...liveClientTarget(config),
     refreshTokens: NO_REFRESH_TOKEN,
     log: createLogger(verbose ? config.LOG_LEVEL : 'silent', process.stderr),
   }).webhookRegistration;

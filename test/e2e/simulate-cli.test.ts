@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMicrosoftClients } from '../../src/integrations/microsoft-clients.ts';
-import { announceLocalMode, type LocalModeHandle } from '../../src/partner-center-setup.ts';
-import { SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, SIMULATOR_PARTNER_TENANT_ID } from '../../src/simulator/defaults.ts';
+import { announceLocalMode, simulatorClientTarget, type LocalModeHandle } from '../../src/partner-center-setup.ts';
 import { readLocalModeFile, writeLocalModeFile } from '../../src/simulator/local-mode-file.ts';
 import type { PartnerCenterSimulator } from '../../src/simulator/simulator.ts';
 import { startBotUnderTest, type BotUnderTest } from '../component/support/bot-under-test.ts';
@@ -25,12 +24,7 @@ function runSimulate(args: string[], file: string): Promise<{ code: number | nul
 /** The registration client the bot builds in local mode (App-only is enough to register). */
 function registrationClientFor(simulator: PartnerCenterSimulator, harness: BotUnderTest) {
   return createMicrosoftClients({
-    apiUrl: simulator.url,
-    graphUrl: simulator.url,
-    authorityUrl: simulator.url,
-    tenantId: SIMULATOR_PARTNER_TENANT_ID,
-    clientId: SIMULATOR_CLIENT_ID,
-    clientSecret: SIMULATOR_CLIENT_SECRET,
+    ...simulatorClientTarget(simulator.url),
     refreshTokens: { get: async () => undefined, set: async () => undefined },
     log: harness.logs.log,
   }).webhookRegistration;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CallContext } from '../../../src/core/relationships/partner-center.port.ts';
 import { createMicrosoftClients, type MicrosoftClientOptions, type MicrosoftClients } from '../../../src/integrations/microsoft-clients.ts';
 import { createRefreshTokenStore } from '../../../src/integrations/partner-center/refresh-token.store.ts';
-import { SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, SIMULATOR_PARTNER_TENANT_ID, SIMULATOR_REFRESH_TOKEN } from '../../../src/simulator/defaults.ts';
+import { simulatorClientTarget } from '../../../src/partner-center-setup.ts';
+import { SIMULATOR_REFRESH_TOKEN } from '../../../src/simulator/defaults.ts';
 import { createPartnerCenterSimulator, type PartnerCenterSimulator, type PartnerCenterSimulatorOptions } from '../../../src/simulator/simulator.ts';
 import type { Store } from '../../../src/core/ports.ts';
 import { createStore } from '../../../src/store/create-store.ts';
@@ -25,12 +26,7 @@ export async function startMicrosoftHarness(options: { simulator?: PartnerCenter
   const store = await createStore('sqlite://:memory:');
   const captured = captureLog();
   const clients = createMicrosoftClients({
-    apiUrl: simulator.url,
-    graphUrl: simulator.url,
-    authorityUrl: simulator.url,
-    tenantId: SIMULATOR_PARTNER_TENANT_ID,
-    clientId: SIMULATOR_CLIENT_ID,
-    clientSecret: SIMULATOR_CLIENT_SECRET,
+    ...simulatorClientTarget(simulator.url),
     refreshTokens: createRefreshTokenStore({ store, secretsKey: TEST_SECRETS_KEY, initial: SIMULATOR_REFRESH_TOKEN }),
     log: captured.log,
     timeoutMs: 2_000,
