@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     const config = readConfig({
       PORT: '0',
       STORE_URL: `sqlite://${path.join(folder, 'bench.sqlite')}`,
+      LOCAL_MODE_FILE: path.join(folder, 'local-mode.json'),
       LOG_LEVEL: 'silent',
       TEAMS_ALLOWED_TENANTS: FAKE_TENANT_ID,
     });
