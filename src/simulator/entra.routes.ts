@@ -5,15 +5,21 @@
  * Graph *delegated* permissions only (DelegatedAdminRelationship.ReadWrite.All, as GDAP needs), so an
  * App-only Graph token is refused with invalid_scope — a simplification: real Entra would issue one
  * without roles and Graph would then answer 403.
+ *
+ * The device code flow (`/devicecode`, then the token endpoint with the device_code grant) is in
+ * device-code.routes.ts; it arrives here because ENTRA_TOKEN_PATH matches both endpoints.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/ports.ts';
 import type { RecordedRequest } from './controls.ts';
 import { GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from './defaults.ts';
+import { createDeviceCodeRoutes, DEVICE_CODE_GRANT } from './device-code.routes.ts';
 import { readForm, sendEntraError, sendJson, type EntraErrorSpec } from './sim-http.ts';
 import type { TokenAudience, TokenRegistry } from './tokens.ts';
 
-export const ENTRA_TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+/** Entra's v2.0 OAuth endpoints the simulator serves: `token` and `devicecode` (group 1 is the tenant). */
+export const ENTRA_TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/(?:token|devicecode)$/;
+const DEVICE_CODE_PATH = /\/oauth2\/v2\.0\/devicecode(?:\?|$)/;
 
 export interface EntraRouteOptions {
   tokens: TokenRegistry;
@@ -35,13 +41,25 @@ const ERRORS = {
 
 export function createEntraRoutes(options: EntraRouteOptions) {
   const fail = (response: ServerResponse, spec: EntraErrorSpec) => sendEntraError(response, spec, options.clock.now());
+  const deviceCodes = createDeviceCodeRoutes({ tokens: options.tokens, clock: options.clock, fail });
 
-  function checkClient(tenant: string, form: Record<string, string>): EntraErrorSpec | undefined {
+  /** The app registration: tenant, client id and (for the token endpoint) the client secret. */
+  function checkApp(tenant: string, form: Record<string, string>, needsSecret: boolean): EntraErrorSpec | undefined {
     if (tenant.toLowerCase() !== options.partnerTenantId.toLowerCase()) return ERRORS.tenantNotFound;
     if (form.client_id !== options.clientId) return ERRORS.unknownClient;
-    if (form.client_secret !== options.clientSecret) return ERRORS.badSecret;
-    if (!audienceOf(form)) return ERRORS.badScope;
+    if (needsSecret && form.client_secret !== options.clientSecret) return ERRORS.badSecret;
     return undefined;
+  }
+
+  function checkClient(tenant: string, form: Record<string, string>): EntraErrorSpec | undefined {
+    return checkApp(tenant, form, true) ?? (audienceOf(form) ? undefined : ERRORS.badScope);
+  }
+
+  /** `/devicecode` takes no secret (the device may be a public client); it must ask for Partner Center. */
+  function answerDeviceCodeRequest(request: IncomingMessage, response: ServerResponse, tenant: string, form: Record<string, string>): void {
+    const problem = checkApp(tenant, form, false) ?? (deviceCodes.isPartnerCenterScope(form.scope) ? undefined : ERRORS.badScope);
+    if (problem) return fail(response, problem);
+    deviceCodes.answerDeviceCodeRequest(request, response, form);
   }
 
   /** The API the requested scope names; Graph only for App+User (see above). */
@@ -68,7 +86,13 @@ export function createEntraRoutes(options: EntraRouteOptions) {
   return {
     async handleTokenRequest(request: IncomingMessage, response: ServerResponse, tenant: string, recorded: RecordedRequest): Promise<void> {
       const form = await readForm(request);
+      if (DEVICE_CODE_PATH.test(request.url ?? '')) return answerDeviceCodeRequest(request, response, tenant, form);
       if (form.grant_type) recorded.grantType = form.grant_type;
+      // The scope was given to /devicecode; the poll names only the grant, the app and the device code.
+      if (form.grant_type === DEVICE_CODE_GRANT) {
+        const appProblem = checkApp(tenant, form, true);
+        return appProblem ? fail(response, appProblem) : deviceCodes.answerDeviceCodeGrant(response, form);
+      }
       const problem = checkClient(tenant, form);
       if (problem) return fail(response, problem);
       if (form.grant_type === 'refresh_token') return answerRefreshGrant(response, form);
