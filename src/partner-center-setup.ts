@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { PartnerDirectory } from './core/events/directory.port.ts';
 import type { Store } from './core/ports.ts';
 import type { PartnerCenter } from './core/relationships/partner-center.port.ts';
+import type { GdapAdmin } from './core/restoration/gdap.port.ts';
 import { createMicrosoftClients } from './integrations/microsoft-clients.ts';
 import type { PartnerCenterClientOptions } from './integrations/partner-center/partner-center.client.ts';
 import { createRefreshTokenStore } from './integrations/partner-center/refresh-token.store.ts';
@@ -18,6 +19,8 @@ export interface PartnerCenterSetup {
   partnerCenter: PartnerCenter;
   /** The PartnerDirectory port (enrichment and reconciliation: customers, GDAP, audit records). */
   directory: PartnerDirectory;
+  /** The GdapAdmin port (Graph: request, lock, assign and terminate GDAP relationships). */
+  gdapAdmin: GdapAdmin;
   /** Partner Center's webhook registration API (local mode registers the bot with the simulator through it). */
   webhookRegistration: WebhookRegistrationClient;
   /** Local mode only: the simulator the clients talk to. */
@@ -75,7 +78,7 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
       log,
       ...tuning,
     });
-    return { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration, announceLocalMode: async () => NOTHING_TO_CLOSE };
+    return { partnerCenter: clients.partnerCenter, directory: clients.directory, gdapAdmin: clients.gdapAdmin, webhookRegistration: clients.webhookRegistration, announceLocalMode: async () => NOTHING_TO_CLOSE };
   }
   const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
   const clients = createMicrosoftClients({
@@ -84,7 +87,7 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
     log,
     ...tuning,
   });
-  const setup = { partnerCenter: clients.partnerCenter, directory: clients.directory, webhookRegistration: clients.webhookRegistration, simulator };
+  const setup = { partnerCenter: clients.partnerCenter, directory: clients.directory, gdapAdmin: clients.gdapAdmin, webhookRegistration: clients.webhookRegistration, simulator };
   return { ...setup, announceLocalMode: (botUrl, webhookToken) => announceLocalMode(setup, { botUrl, webhookToken, file: config.LOCAL_MODE_FILE, log }) };
 }
 

@@ -8,6 +8,7 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from './controls.ts';
 import { createRelationshipRequestUrl } from './customers.routes.ts';
+import { GRAPH_WRITE_PREFIX } from './graph.routes.ts';
 import type { PartnerCenterRequest } from './partner-center-request.ts';
 import { sendGraphError, sendJson, sendPartnerCenterError, sendText } from './sim-http.ts';
 import type { TokenAudience } from './tokens.ts';
@@ -49,7 +50,8 @@ export function createGraphArea(routes: RouteFn[]): ApiArea {
     prefixes: ['/v1.0/'],
     audience: 'graph',
     routes,
-    allowsMethod: (method) => method === 'GET',
+    // GDAP is written through Graph (create, requests, access assignments); everything else is read only.
+    allowsMethod: (method, path) => method === 'GET' || (method === 'POST' && path.startsWith(GRAPH_WRITE_PREFIX)),
     // Graph answers with its own request-id and echoes the caller's client-request-id.
     echoHeaders(request) {
       const clientRequestId = request.headers['client-request-id'];

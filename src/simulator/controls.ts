@@ -5,7 +5,7 @@
  * (`/v1/customers?size=500&seekOperation=Next`).
  */
 import type { AuditInput, AuditLog, SimulatedAuditRecord } from './audit-log.ts';
-import type { GdapDirectory, GdapInput, SimulatedGdapRelationship } from './gdap.ts';
+import type { GdapDirectory, GdapInput, GdapRefusal, SimulatedAccessAssignment, SimulatedGdapRelationship } from './gdap.ts';
 import type { RunScenario } from './scenarios/index.ts';
 import type { CustomerDirectory, CustomerInput, SimulatedCustomer } from './seed.ts';
 import type { TokenRegistry } from './tokens.ts';
@@ -60,6 +60,10 @@ export interface SimulatorControls {
   gdapRelationships(): SimulatedGdapRelationship[];
   addGdapRelationship(input: GdapInput): SimulatedGdapRelationship;
   updateGdapRelationship(id: string, changes: Partial<Omit<SimulatedGdapRelationship, 'id'>>): SimulatedGdapRelationship | undefined;
+  /** The customer approves (approvalPending → active), without a webhook; the `gdap-approve` scenario also sends one. */
+  approveGdapRelationship(id: string): SimulatedGdapRelationship | GdapRefusal;
+  /** A relationship's access assignments (undefined when there is no such relationship). */
+  gdapAccessAssignments(relationshipId: string): SimulatedAccessAssignment[] | undefined;
   addAuditRecord(input: AuditInput): SimulatedAuditRecord;
   /** The webhook registration a client made (URL with its token: keep it out of logs). */
   webhookRegistration(): Registration | undefined;
@@ -129,6 +133,8 @@ export function createSimulatorState(parts: SimulatorParts, runScenario: RunScen
     gdapRelationships: () => gdap.list(),
     addGdapRelationship: (input) => gdap.add(input),
     updateGdapRelationship: (id, changes) => gdap.update(id, changes),
+    approveGdapRelationship: (id) => gdap.approve(id),
+    gdapAccessAssignments: (relationshipId) => gdap.accessAssignments(relationshipId),
     addAuditRecord: (input) => audit.add(input),
     webhookRegistration: () => webhooks.get(),
     runScenario,

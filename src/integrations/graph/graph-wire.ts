@@ -49,6 +49,13 @@ export function readGdapRelationship(value: unknown, path: string): GdapRelation
   return toGdapRelationship(readWire(relationshipSchema, value, 'graph', path));
 }
 
+/** One relationship with its `@odata.etag` (what a later If-Match would need), as create and get answer it. */
+export function readGdapRelationshipWithEtag(value: unknown, path: string): GdapRelationship & { etag?: string } {
+  const item = readWire(relationshipSchema.extend({ '@odata.etag': z.string().min(1).nullish() }), value, 'graph', path);
+  const etag = item['@odata.etag'];
+  return { ...toGdapRelationship(item), ...(etag ? { etag } : {}) };
+}
+
 export function readGdapRelationshipPage(value: unknown, path: string): GdapRelationshipPage {
   const page = readWire(relationshipPageSchema, value, 'graph', path);
   const nextLink = page['@odata.nextLink'];

@@ -27,9 +27,9 @@ export interface GraphClient {
 
 export const RELATIONSHIPS_PATH = '/v1.0/tenantRelationships/delegatedAdminRelationships';
 /** Graph documents $top up to 300 for delegatedAdminCustomers; the same ceiling is assumed here (fewer pages per poll). */
-const PAGE_SIZE = 300;
+export const PAGE_SIZE = 300;
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const RELATIONSHIP_ID = new RegExp(`^${GUID}-${GUID}$`, 'i');
+export const RELATIONSHIP_ID = new RegExp(`^${GUID}-${GUID}$`, 'i');
 
 export function createGraphCaller(options: GraphClientOptions): ApiCaller {
   const clock = options.clock ?? { now: Date.now };
@@ -51,7 +51,11 @@ export function createGraphCaller(options: GraphClientOptions): ApiCaller {
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
-  const caller = createGraphCaller(options);
+  return createGraphClientWith(createGraphCaller(options));
+}
+
+/** On a caller shared with the GDAP admin client (one token cache, one circuit breaker for Graph). */
+export function createGraphClientWith(caller: ApiCaller): GraphClient {
   return {
     // App+User: reading GDAP relationships needs an admin agent's delegated DelegatedAdminRelationship.Read(Write).All.
     async *listGdapRelationships(context) {

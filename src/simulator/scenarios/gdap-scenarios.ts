@@ -1,21 +1,19 @@
 /**
  * GDAP scenarios: the customer approves a pending relationship (it goes active), or a relationship is
  * terminated or expires. The events carry the relationship id; the relationship in Graph shows the rest.
+ * A relationship may be named by its id — including one the bot created through Graph — or by its customer.
  */
-import type { SimulatedGdapRelationship } from '../gdap.ts';
+import { isGdapRefusal, type SimulatedGdapRelationship } from '../gdap.ts';
 import { findCustomer, summary } from './customer-scenarios.ts';
 import { ScenarioError, type ScenarioContext, type ScenarioOutcome } from './scenario-types.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const RELATIONSHIP_ID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
-const PENDING = new Set(['created', 'approvalPending']);
 
 export function approveGdap(context: ScenarioContext, query: string | undefined): ScenarioOutcome {
-  const relationship = query ? pendingFor(context, query) : (context.gdap.list().find((candidate) => PENDING.has(candidate.status)) ?? requestFor(context, firstWithoutActive(context)));
-  if (!PENDING.has(relationship.status)) throw new ScenarioError('not-applicable', `relationship ${relationship.id} is ${relationship.status}, not waiting for approval`);
-  const now = context.clock.now();
-  const approved = context.gdap.update(relationship.id, { status: 'active', activatedDateTime: iso(now), endDateTime: iso(now + durationDays(relationship) * DAY_MS) });
-  return outcome(context, approved ?? relationship, context.events.granularAdminRelationship('approved', relationship.id));
+  const relationship = query ? pendingFor(context, query) : (context.gdap.list().find((candidate) => candidate.status === 'approvalPending') ?? requestFor(context, firstWithoutActive(context)));
+  const approved = context.gdap.approve(relationship.id);
+  if (isGdapRefusal(approved)) throw new ScenarioError('not-applicable', notWaiting(relationship));
+  return outcome(context, approved, context.events.granularAdminRelationship('approved', relationship.id));
 }
 
 export function terminateGdap(context: ScenarioContext, query: string | undefined): ScenarioOutcome {
@@ -31,6 +29,11 @@ export function expireGdap(context: ScenarioContext, query: string | undefined):
   return outcome(context, ended ?? relationship, context.events.granularAdminRelationship('expired', relationship.id));
 }
 
+function notWaiting(relationship: SimulatedGdapRelationship): string {
+  if (relationship.status === 'created') return `relationship ${relationship.id} is created but not locked for approval yet (lockForApproval first)`;
+  return `relationship ${relationship.id} is ${relationship.status}, not waiting for approval`;
+}
+
 function outcome(context: ScenarioContext, relationship: SimulatedGdapRelationship, event: ScenarioOutcome['event']): ScenarioOutcome {
   const customer = context.customers.find(relationship.customer.tenantId);
   return {
@@ -44,8 +47,13 @@ function outcome(context: ScenarioContext, relationship: SimulatedGdapRelationsh
 function pendingFor(context: ScenarioContext, query: string): SimulatedGdapRelationship {
   if (RELATIONSHIP_ID.test(query.trim())) return byId(context, query);
   const customer = findCustomer(context, query);
-  const pending = context.gdap.list().find((candidate) => candidate.customer.tenantId === customer.id && PENDING.has(candidate.status));
-  return pending ?? requestFor(context, customer);
+  const theirs = context.gdap.list().filter((candidate) => candidate.customer.tenantId === customer.id);
+  const pending = theirs.find((candidate) => candidate.status === 'approvalPending');
+  if (pending) return pending;
+  // A request the partner has not locked yet cannot be approved; requesting another beside it would hide that.
+  const unlocked = theirs.find((candidate) => candidate.status === 'created');
+  if (unlocked) throw new ScenarioError('not-applicable', notWaiting(unlocked));
+  return requestFor(context, customer);
 }
 
 function activeFor(context: ScenarioContext, query: string): SimulatedGdapRelationship {
@@ -79,10 +87,6 @@ function firstWithoutActive(context: ScenarioContext) {
 
 function requestFor(context: ScenarioContext, customer: { id: string; companyName: string }): SimulatedGdapRelationship {
   return context.gdap.add({ customer: { tenantId: customer.id, displayName: customer.companyName }, status: 'approvalPending' });
-}
-
-function durationDays(relationship: SimulatedGdapRelationship): number {
-  return Number(/^P(\d+)D$/.exec(relationship.duration)?.[1] ?? 730);
 }
 
 function iso(epochMs: number): string {
