@@ -3,7 +3,8 @@ import { createCommandRegistry } from './core/commands/command-registry.ts';
 import { createConversationSettings } from './core/conversations/conversation-settings.ts';
 import { createChatHandler } from './core/handle-chat-event.ts';
 import { createSubscriptionDirectory } from './core/notifications/subscriptions.ts';
-import { showRestorationSteps } from './core/notifications/restoration-steps.action.ts';
+import { createRestorationActions } from './core/restoration/restoration-actions.ts';
+import { setUpRestoration } from './restoration-setup.ts';
 import type { Store } from './core/ports.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import type { Route } from './http/http-types.ts';
@@ -73,11 +74,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const settings = createConversationSettings(store);
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
-  const { partnerCenter, directory, simulator, announceLocalMode } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const { partnerCenter, directory, gdapAdmin, simulator, announceLocalMode } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
   let wakeWorker = (): void => undefined;
   const ledger = createCustomerLedger(store);
-  const events = setUpEvents({ config, store, directory, subscriptions, ledger, log, wakeWorker: () => wakeWorker() });
+  const restoration = setUpRestoration({ config, store, gdapAdmin, recorder: () => events.recorder, settings, wakeWorker: () => wakeWorker(), log });
+  const events = setUpEvents({
+    config,
+    store,
+    directory,
+    subscriptions,
+    ledger,
+    log,
+    wakeWorker: () => wakeWorker(),
+    onEvent: (event) => void restoration.playbook.onEvent(event).catch((error: unknown) => log.error({ err: error, kind: event.kind }, 'the restoration playbook could not follow an event')),
+  });
   const webhooks = setUpWebhooks(config, events.recorder, simulator, { log, metrics });
   const invitations: InvitationDependencies = {
     partnerCenter,
@@ -87,8 +98,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     partnerName: config.PARTNER_DISPLAY_NAME ?? '',
   };
   const handleChat = createChatHandler({
-    commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger }),
-    actions: { ...createInvitationActions(invitations), 'restoration.start': showRestorationSteps },
+    commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger, restoration: { playbook: restoration.playbook, partnerName: invitations.partnerName } }),
+    actions: { ...createInvitationActions(invitations), ...createRestorationActions(restoration.playbook, directory, invitations.partnerName) },
     settings,
     allowedTenants,
     admins: config.BOT_ADMINS,
@@ -113,7 +124,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     routes.push(receiver.route());
     senders.slack = createSlackSender({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, references, log });
   }
-  const worker = setUpDelivery({ config, store, senders, directory, settings, subscriptions, references, metrics, log, tuning: options.deliveryTuning });
+  const worker = setUpDelivery({ config, store, senders, directory, settings, subscriptions, references, metrics, log, tuning: options.deliveryTuning, noteFor: restoration.noteFor });
   wakeWorker = worker.wake;
   const server = createHttpServer({ routes, log, metrics, inflight });
   const running = await listen(server, config.PORT, options.host);
@@ -121,9 +132,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const localMode = await announceLocalMode(running.url, webhooks.token);
   worker.start();
   events.reconciliation.start();
+  restoration.start();
   let stopping: Promise<void> | undefined;
   const stopAll = async (): Promise<void> => {
     try {
+      restoration.stop();
       await Promise.all([events.reconciliation.stop(), worker.stop()]);
       await shutDown(running.close, inflight.drain, store, log);
     } finally {

@@ -4,6 +4,7 @@
  * line each, and `main.ts` prints them and exits 1.
  */
 import { z } from 'zod';
+import { parseAccessAssignments } from './core/restoration/access-assignments.ts';
 
 const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
@@ -144,6 +145,8 @@ function findRuleViolations(config: Config): string[] {
   const need = (condition: unknown, problem: string): void => {
     if (!condition) problems.push(problem);
   };
+  const assignments = parseAccessAssignments(config.GDAP_ACCESS_ASSIGNMENTS);
+  if (!assignments.ok) problems.push(`GDAP_ACCESS_ASSIGNMENTS: ${assignments.problem}`);
   if (config.production) {
     need(config.MicrosoftAppId, 'MicrosoftAppId: required when NODE_ENV=production (anonymous Teams requests are for development only)');
     need(config.mode === 'live', 'PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET: required when NODE_ENV=production (local mode is for trying the bot)');

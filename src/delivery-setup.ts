@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge } from 'prom-client';
 import type { Config } from './config.ts';
-import type { Platform } from './core/chat.ts';
+import type { Platform, Reply } from './core/chat.ts';
 import type { ConversationSettingsStore } from './core/conversations/conversation-settings.ts';
 import { DeliveryFailure, type ChatSender } from './core/delivery/chat-sender.port.ts';
 import { createTimelineDelivery } from './core/delivery/deliver-notification.ts';
@@ -37,6 +37,8 @@ export interface DeliverySetupDependencies {
   metrics: Metrics;
   log: Logger;
   tuning?: DeliveryTuning;
+  /** The restoration playbook's notes (reminders, expiry, access restored). */
+  noteFor?: (payload: Record<string, unknown>) => Promise<Reply | undefined>;
 }
 
 /** The outbox worker with everything it needs: one per process, started after the server listens. */
@@ -59,6 +61,7 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
     clock,
     defaultLocale: deps.config.DEFAULT_LOCALE,
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+    noteFor: deps.noteFor,
   });
   return createNotificationWorker({
     ...deps.tuning,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
+import type { DomainEvent } from './core/events/partner-center-event.ts';
 import type { CustomerLedger } from './core/customers/customer-ledger.ts';
 import type { PartnerDirectory } from './core/events/directory.port.ts';
 import { createFactLedger } from './core/events/facts.ts';
@@ -21,7 +22,7 @@ export interface EventsSetup {
  * through one recorder (dedupe, facts already told, one outbox row per subscribed conversation).
  * `wakeWorker` is called when there is something to send.
  */
-export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; directory: PartnerDirectory; subscriptions: SubscriptionDirectory; ledger: CustomerLedger; log: Logger; wakeWorker: () => void }): EventsSetup {
+export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; directory: PartnerDirectory; subscriptions: SubscriptionDirectory; ledger: CustomerLedger; log: Logger; wakeWorker: () => void; onEvent?: (event: DomainEvent) => void }): EventsSetup {
   const unidentified = createUnidentifiedRemovals(deps.store);
   const recorder = createEventRecorder({
     events: deps.store.events,
@@ -31,6 +32,7 @@ export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; d
     ledger: deps.ledger,
     now: Date.now,
     onRecorded: deps.wakeWorker,
+    onEvent: deps.onEvent,
     // Called only after setup returns, when `reconciliation` exists.
     onUnidentifiedRemoval: () => reconciliation.identifySoon(),
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SAMPLE_CUSTOMERS } from '../../src/simulator/seed.ts';
 import { createWebhookEventBuilders } from '../../src/simulator/webhooks/index.ts';
-import { buildBlockActionsRequest, buildSlashCommandRequest } from '../fakes/slack-request.ts';
+import { buildSlashCommandRequest } from '../fakes/slack-request.ts';
 import { buildChannelMessage, buildPersonalMessage } from '../fakes/teams-activity.ts';
 import { SLACK_ADMIN_USER, SLACK_SIGNING_SECRET, startBotUnderTest, type BotUnderTest } from './support/bot-under-test.ts';
 import { webhookClient } from './support/webhook-client.ts';
@@ -130,25 +130,5 @@ describe('notifications: customer cards in subscribed conversations', () => {
     assert.equal(update?.activityId ?? update?.path.split('/').at(-1), cardId);
     const followUp = harness.connector.calls.filter((call) => call.route === 'send' || call.route === 'reply').at(-1);
     assert.match(decodeURIComponent(followUp?.path ?? ''), new RegExp(`;messageid=${cardId}`));
-  });
-});
-
-describe('notifications: the removal card', () => {
-  let harness: BotUnderTest;
-
-  beforeEach(async () => {
-    harness = await startBotUnderTest({}, FAST);
-  });
-  afterEach(() => harness.stop());
-
-  it('when someone clicks "Start restoration", then only they get the manual steps', async () => {
-    const request = buildBlockActionsRequest({
-      signingSecret: SLACK_SIGNING_SECRET,
-      actionId: 'restoration.start',
-      value: JSON.stringify({ action: 'restoration.start', customerId: customer.id }),
-    });
-    await harness.post('/slack/events', request.body, request.headers);
-    const [call] = await harness.slack.waitForCalls('chat.postEphemeral', 1);
-    assert.match(JSON.stringify(call?.args.blocks), /Request a new GDAP relationship/);
   });
 });

@@ -3,6 +3,8 @@ import { createSubscriptionCommands } from '../notifications/subscribe.command.t
 import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import { createRequestRelationshipCommand, type InvitationDependencies } from '../relationships/request-relationship.command.ts';
 import type { Command } from './command.ts';
+import type { Playbook } from '../restoration/playbook.ts';
+import { createRestoreCommand } from '../restoration/restore.command.ts';
 import type { CustomerLedger } from '../customers/customer-ledger.ts';
 import { createPendingCommand } from '../customers/pending.command.ts';
 import { createStatusCommand, type StatusDirectory } from '../customers/status.command.ts';
@@ -15,6 +17,8 @@ export interface CommandDependencies {
   subscriptions: SubscriptionDirectory;
   directory: StatusDirectory;
   ledger: CustomerLedger;
+  /** The restoration playbook; without it (tests of other commands) `restore` is not offered. */
+  restoration?: { playbook: Playbook; partnerName: string };
 }
 
 /** Every command the bot runs, in the order `help` lists them. Only implemented commands are here. */
@@ -25,6 +29,7 @@ export function createCommandRegistry(deps: CommandDependencies): readonly Comma
     createRequestRelationshipCommand(deps.invitations),
     ...createSubscriptionCommands(deps.subscriptions),
     createStatusCommand(deps.directory, deps.ledger),
+    ...(deps.restoration ? [createRestoreCommand(deps.restoration.playbook, deps.directory, deps.restoration.partnerName)] : []),
     createPendingCommand(deps.invitations.requests, deps.ledger),
     createLanguageCommand(deps.settings),
   );

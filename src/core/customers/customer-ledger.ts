@@ -28,7 +28,7 @@ export interface CustomerLedger {
 
 const HISTORY_LIMIT = 100;
 const LOSS = new Set(['admin-removed', 'admin-removed-by-microsoft', 'gdap-terminated', 'gdap-expired']);
-const REGAIN = new Set(['admin-approved', 'gdap-approved', 'gdap-activated']);
+const REGAIN = new Set(['admin-approved', 'gdap-approved', 'gdap-activated', 'access-restored']);
 
 /** What `status` and `pending` read: per-customer history and the customers without admin access. */
 export function createCustomerLedger(store: Store): CustomerLedger {

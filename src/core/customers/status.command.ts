@@ -45,7 +45,8 @@ export function createStatusCommand(directory: StatusDirectory, ledger: Customer
   };
 }
 
-async function findCustomers(directory: StatusDirectory, query: string, call: CallContext): Promise<Customer[]> {
+/** By tenant id, else by the start of the company name, else of the domain. */
+export async function findCustomers(directory: StatusDirectory, query: string, call: CallContext): Promise<Customer[]> {
   if (GUID.test(query)) {
     try {
       return [await directory.getCustomer(query, call)];

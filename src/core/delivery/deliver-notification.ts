@@ -24,6 +24,8 @@ export interface DeliveryDependencies {
   clock: Clock;
   defaultLocale: Locale;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Other notes than customer cards (the restoration playbook's): the message to post, from the row's payload. */
+  noteFor?: (payload: Record<string, unknown>) => Promise<Reply | undefined>;
   /** A longer wait for our own pacing gives the row back (retry later) instead of holding its claim. */
   maxPacingWaitMs?: number;
 }
@@ -89,6 +91,7 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
   }
 
   async function deliver(row: OutboxRow, signal: AbortSignal, takeBurst: () => Promise<OutboxRow[]> = async () => []): Promise<void> {
+    if (row.payload.template === 'restoration-note') return deliverNote(row, signal);
     const { event, address } = readPayload(row);
     const key = row.conversationKey;
     // What piled up while this conversation waited for its turn goes out together.
@@ -107,6 +110,13 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
   }
 
   return deliver;
+
+  /** A playbook note: posted as a new message in the playbook's conversation. */
+  async function deliverNote(row: OutboxRow, signal: AbortSignal): Promise<void> {
+    const reply = await deps.noteFor?.(row.payload);
+    if (!reply) throw new DeliveryFailure('permanent', 'the note has nothing to say any more (no such playbook)');
+    await paced(row.conversationKey, signal, () => deps.sender.post(row.conversationKey, reply));
+  }
 
   /** Updates the card and answers under it, or posts it when it does not exist (yet, or any more). */
   async function show(key: string, timeline: Timeline, language: Locale, signal: AbortSignal): Promise<string> {

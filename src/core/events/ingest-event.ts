@@ -20,6 +20,8 @@ export interface EventRecorderDependencies {
   now: () => number;
   /** Called after an event with notifications was stored: the outbox worker can start at once. */
   onRecorded?: () => void;
+  /** Every newly recorded event (the restoration playbook follows approvals). Errors are the callee's to handle. */
+  onEvent?: (event: DomainEvent) => void;
   /** A removal that names no customer was stored: reconciliation should find out which one, now. */
   onUnidentifiedRemoval?: () => void;
 }
@@ -57,6 +59,7 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
         deps.onUnidentifiedRemoval?.();
       }
       if (messages.length > 0) deps.onRecorded?.();
+      deps.onEvent?.(event);
       return { outcome: known ? 'known' : 'recorded', eventId, notifications: messages.length };
     },
   };

@@ -26,6 +26,8 @@ export type DomainEventKind =
   | 'access-assignment-deleted'
   /** Reconciliation only: a GDAP relationship ends within 30, 14 or 7 days. */
   | 'gdap-expiring'
+  /** The restoration playbook: the customer approved and the access assignments exist. */
+  | 'access-restored'
   | 'test'
   | 'unknown';
 

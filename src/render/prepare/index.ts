@@ -3,6 +3,7 @@ import { strings } from '../../i18n/index.ts';
 import { DEFAULT_MAX_INERT_LENGTH, toInertData } from '../inert.ts';
 import { invitationPreparer } from './invitation.prepare.ts';
 import { pendingPreparer } from './pending.prepare.ts';
+import { restorationPreparer } from './restoration.prepare.ts';
 import { statusPreparer } from './status.prepare.ts';
 import { digestPreparer, timelinePreparer, timelineUpdatePreparer } from './timeline.prepare.ts';
 import type { DataPreparer } from './types.ts';
@@ -16,6 +17,7 @@ export const prepareData: Readonly<Record<string, DataPreparer>> = Object.freeze
   'timeline-update': timelineUpdatePreparer,
   'customer-status': statusPreparer,
   pending: pendingPreparer,
+  restoration: restorationPreparer,
   'notification-digest': digestPreparer,
 });
 

@@ -81,6 +81,7 @@ export const timelinePreparer: DataPreparer = {
       customerLine: customerLine(card, t),
       relationshipLine: relationshipLine(card, locale, t),
       removal: REMOVALS.has(latest?.kind ?? ''),
+      removalKind: REMOVALS.has(latest?.kind ?? '') ? latest?.kind : '',
       customerId: card.customer?.id ?? '',
       history: entries.slice(-HISTORY_LINES).reverse().map((entry) => historyLine(entry, locale, t)),
     };

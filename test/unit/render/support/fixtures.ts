@@ -59,6 +59,26 @@ export function timelineData(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
+/** `restoration` data: waiting for the customer's approval, with the message and its link. */
+export function restorationData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    customerId: '4b2a6e33-8791-4386-bd2b-0d55baf25039',
+    customerName: `Fabrikam ${NASTY_TEXT}`,
+    step: 'awaiting-approval',
+    reason: 'admin-removed-by-microsoft',
+    note: 'reminder-7',
+    canAct: true,
+    partnerName: 'Contoso Cloud Services GmbH',
+    proposal: { template: 'default', roles: ['f2ef992c-3afb-46b9-b7cf-a126ee74c451', '729827e3-9c14-49f7-bb1b-9608f156bbb8'], duration: 'P730D', autoExtend: true, autoExtendAllowed: true },
+    relationship: {
+      displayName: 'Fabrikam restore 2026-11-25',
+      approvalLink: 'https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/6f1c2b7e-3d4a-4e5f-9a8b-1c2d3e4f5a60-4b2a6e33-8791-4386-bd2b-0d55baf25039',
+    },
+    templates: ['default', 'helpdesk', 'user-management', 'licensing', 'security-review'],
+    ...overrides,
+  };
+}
+
 /** One sample per template, the fullest version of it; these produce the golden files. */
 export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string, unknown>>> = {
   help: (locale) => ({ commands: CONTRACT_COMMANDS, language: locale, isAdmin: true }),
@@ -73,7 +93,7 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
   welcome: () => ({}),
   'customer-timeline': () => timelineData(),
   'timeline-update': () => timelineData(),
-  'restoration-steps': () => ({}),
+  restoration: () => restorationData(),
   'notification-digest': () => ({
     items: [timelineData(), timelineData({ customer: { id: 'c2f4d3a8-1e5b-4f7c-9a0d-6b8e2f1c3d47', name: 'Contoso Ltd' }, entries: [{ kind: 'gdap-expiring', at: '2026-11-25T10:15:00Z', expiresInDays: 7 }] })],
   }),
@@ -160,6 +180,12 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'pending', data: { days: 90, invitations: [], withoutAccess: [] } },
   { template: 'notification-digest', data: { items: Array.from({ length: 20 }, () => timelineData()) } },
   { template: 'notification-digest', data: {} },
+  { template: 'restoration', data: restorationData({ step: 'proposed', note: undefined, relationship: undefined }) },
+  { template: 'restoration', data: restorationData({ step: 'proposed', canAct: false, proposal: { template: 'x', roles: ['62e90394-69f5-4237-9190-012177145e10'], duration: 'P90D', autoExtend: false, autoExtendAllowed: false } }) },
+  { template: 'restoration', data: restorationData({ step: 'needs-invitation', reason: 'manual' }) },
+  { template: 'restoration', data: restorationData({ step: 'awaiting-approval', relationship: { displayName: 'x', approvalLink: 'https://evil.example/phish' } }) },
+  { template: 'restoration', data: restorationData({ step: 'done', note: 'access-restored' }) },
+  { template: 'restoration', data: restorationData({ step: 'expired', note: 'expired' }) },
   { template: 'pending', data: { invitations: [{ at: 'not a date', variant: 'other', language: 'fr' }], withoutAccess: [{ kind: 'toString' }] } },
   { template: 'language', data: {} },
   { template: 'subscriptions', data: { kinds: [{ kind: 'accepted', on: false }], change: 'none' } },
