@@ -2,9 +2,10 @@ import { createCommandRegistry } from '../../../src/core/commands/command-regist
 import type { Command } from '../../../src/core/commands/command.ts';
 
 /**
- * The commands the bot registers, as the manifests must list them. The factories only keep their
- * dependencies for later, so names, usages and flags can be read without a store or Partner Center.
+ * The commands the bot registers — as the running bot does, restoration playbook included — which the
+ * manifests must list. The factories only keep their dependencies for later, so names, usages and flags
+ * can be read without a store or Partner Center.
  */
 export function registeredCommands(): readonly Command[] {
-  return createCommandRegistry({ invitations: {} } as never);
+  return createCommandRegistry({ invitations: {}, restoration: { playbook: {}, partnerName: '' } } as never);
 }

@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
+import en from '../../../src/i18n/en.json' with { type: 'json' };
 import { registeredCommands } from './registry-commands.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -107,7 +108,12 @@ describe('Slack app manifest', () => {
   it('when the long description is read, then its command list is exactly the usage of every registered command', () => {
     const listed = manifest.display_information.long_description.split('\n').filter((line) => line.startsWith('• ')).map((line) => line.slice(2));
     assert.deepEqual(listed, registeredCommands().map((entry) => entry.usage));
-    assert.doesNotMatch(manifestText, /\b(restore|history) </, 'commands that are not implemented yet must not be offered');
+    // Commands the texts already describe but the bot does not run yet (history) must not be offered.
+    const described = Object.keys(en.commands).map((key) => key.replace(/-/g, ' '));
+    const unregistered = described.filter((name) => !registeredCommands().some((command) => command.name === name));
+    assert.ok(unregistered.length < described.length);
+    const offered = `${manifest.display_information.long_description}\n${manifest.features.slash_commands[0]?.usage_hint}`;
+    for (const name of unregistered) assert.doesNotMatch(offered, new RegExp(`\\b${name}\\b`), `${name} is not implemented`);
   });
 
   it('when the bot events are compared with the listeners in src/platforms/slack, then each handled event is subscribed and nothing else', () => {
