@@ -138,6 +138,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     try {
       restoration.stop();
       await Promise.all([events.reconciliation.stop(), worker.stop()]);
+      await events.recorder.settled?.();
       await shutDown(running.close, inflight.drain, store, log);
     } finally {
       await localMode.close();

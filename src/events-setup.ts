@@ -33,6 +33,7 @@ export function setUpEvents(deps: { config: Readonly<Config>; store: BotStore; d
     now: Date.now,
     onRecorded: deps.wakeWorker,
     onEvent: deps.onEvent,
+    onBackgroundError: (error) => deps.log.warn({ err: error }, 'the customer ledger missed an entry (status and pending may lack it)'),
     // Called only after setup returns, when `reconciliation` exists.
     onUnidentifiedRemoval: () => reconciliation.identifySoon(),
   });

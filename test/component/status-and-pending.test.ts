@@ -17,6 +17,16 @@ describe('status and pending', function () {
   });
   afterEach(() => harness.stop());
 
+  /** The ledger behind history and pending is written just after an event is answered: ask until it shows. */
+  const sayUntil = async (text: string, expected: RegExp): Promise<string> => {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const card = await say(text);
+      if (expected.test(card) || Date.now() > deadline) return card;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   const say = async (text: string): Promise<string> => {
     const before = harness.connector.activities().length;
     await harness.post('/api/messages', buildPersonalMessage({ serviceUrl: harness.connector.url, text }));
@@ -53,7 +63,7 @@ describe('status and pending', function () {
 
   it('when a customer accepted through a webhook, then status shows it in the history', async () => {
     assert.equal(await webhookClient(harness)(events.resellerRelationshipAccepted(mueller.id)), 200);
-    assert.match(await say(`status ${mueller.id}`), /accepted the reseller relationship/);
+    assert.match(await sayUntil(`status ${mueller.id}`, /accepted the reseller relationship/), /accepted the reseller relationship/);
   });
 
   it('when an invitation was requested and a customer lost admin access, then pending lists both', async () => {
@@ -62,7 +72,7 @@ describe('status and pending', function () {
     const customer = SAMPLE_CUSTOMERS[2]!;
     harness.bot.simulator!.controls.addAuditRecord({ operationType: 'dap_admin_relationship_terminated', resourceType: 'partner_customer_dap', customerId: customer.id, customerName: customer.companyName });
     await harness.bot.reconcileNow();
-    const card = await say('pending');
+    const card = await sayUntil('pending', new RegExp(`${customer.companyName}: removed`));
     assert.match(card, /Invitations sent in the last 90 days/);
     assert.match(card, /\(reseller, English\)/);
     assert.match(card, new RegExp(`${customer.companyName}: removed your delegated admin rights since`));

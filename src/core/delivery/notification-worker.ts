@@ -30,6 +30,12 @@ export interface NotificationWorkerOptions {
   idleMs?: number;
   /** Pause between two claim queries, so finishing rows do not each cost a query. */
   claimGapMs?: number;
+  /**
+   * After a claim that found nothing (every conversation with due rows is busy or paced), new rows wait
+   * this long for the next claim: under a flood of events the claim query runs ten times a second, not
+   * once per event.
+   */
+  emptyClaimGapMs?: number;
   /** After this long since the event, a failing notification is given up (`dead`). */
   retryBudgetMs?: number;
   backoff?: BackoffOptions;
@@ -43,7 +49,7 @@ export interface NotificationWorker {
   stop(): Promise<void>;
 }
 
-const DEFAULTS = { maxInFlight: 2_000, claimMs: 30_000, idleMs: 500, claimGapMs: 20, retryBudgetMs: 24 * 60 * 60_000 };
+const DEFAULTS = { maxInFlight: 2_000, claimMs: 30_000, idleMs: 500, claimGapMs: 20, emptyClaimGapMs: 100, retryBudgetMs: 24 * 60 * 60_000 };
 
 /**
  * Drains the outbox: claims due rows (the store hands out at most one per conversation, so one send is
@@ -169,10 +175,10 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
   async function run(): Promise<void> {
     while (running) {
       woken = false;
-      await claimOnce();
+      const claimed = await claimOnce();
       if (!running) break;
       await waitForWake(settings.idleMs);
-      if (woken) await new Promise((resolve) => setTimeout(resolve, settings.claimGapMs));
+      if (woken) await new Promise((resolve) => setTimeout(resolve, claimed > 0 ? settings.claimGapMs : Math.max(settings.claimGapMs, settings.emptyClaimGapMs)));
     }
   }
 

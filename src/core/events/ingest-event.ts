@@ -22,6 +22,8 @@ export interface EventRecorderDependencies {
   onRecorded?: () => void;
   /** Every newly recorded event (the restoration playbook follows approvals). Errors are the callee's to handle. */
   onEvent?: (event: DomainEvent) => void;
+  /** A failure of the work done after answering (the customer ledger). */
+  onBackgroundError?: (error: unknown) => void;
   /** A removal that names no customer was stored: reconciliation should find out which one, now. */
   onUnidentifiedRemoval?: () => void;
 }
@@ -33,10 +35,21 @@ export interface EventRecorder {
    * (by a webhook or the poll): the event is stored for the record, with nobody to notify.
    */
   record(event: DomainEvent, raw?: Record<string, unknown>): Promise<{ outcome: RecordOutcome; eventId: string; notifications: number }>;
+  /** Resolves when the ledger writes queued so far are done (tests, shutdown). */
+  settled?(): Promise<void>;
 }
 
 export function createEventRecorder(deps: EventRecorderDependencies): EventRecorder {
+  // The customer ledger feeds `status` and `pending` only: it is written after the webhook is answered, in
+  // order, so its leases and writes stay off the intake's path. A crash can lose its last entries, no event.
+  let ledgerWrites: Promise<void> = Promise.resolve();
+  const noteLater = (event: DomainEvent, eventId: string): void => {
+    const ledger = deps.ledger;
+    if (!ledger) return;
+    ledgerWrites = ledgerWrites.then(() => ledger.note(event, eventId)).catch((error: unknown) => deps.onBackgroundError?.(error));
+  };
   return {
+    settled: () => ledgerWrites,
     async record(event, raw) {
       const fact = factOf(event);
       const known = fact !== undefined && (await deps.facts.isKnown(fact));
@@ -53,7 +66,7 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
       if (!recorded) return { outcome: 'duplicate', eventId, notifications: 0 };
       // After the event is stored: a crash in between can only make a fact be told twice, never lost.
       if (fact) await deps.facts.remember([fact]);
-      if (!known) await deps.ledger?.note(event, eventId);
+      if (!known) noteLater(event, eventId);
       if (isUnidentifiedRemoval(event)) {
         await deps.unidentified.add({ eventId, kind: event.kind, at: event.changedAt ?? new Date(deps.now()).toISOString() });
         deps.onUnidentifiedRemoval?.();

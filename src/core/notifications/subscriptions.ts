@@ -25,6 +25,7 @@ export interface SubscriptionDirectory {
 
 const INDEX_KEY = 'index';
 const LOCK_NAME = 'subscriptions-index';
+const CACHE_MS = 2_000;
 
 /**
  * Subscriptions per conversation, plus an index of subscribed conversations so notifications can find
@@ -34,6 +35,19 @@ const LOCK_NAME = 'subscriptions-index';
 export function createSubscriptionDirectory(store: Store, now: () => number = Date.now): SubscriptionDirectory {
   const entries = store.namespace<Subscription>('subscriptions');
   const index = store.namespace<string[]>('subscriptions-index');
+  // Every event reads the whole audience; subscriptions change a few times a month. A short-lived copy
+  // (dropped at once when this process changes one; other replicas see a change within CACHE_MS).
+  let cached: { until: number; all: Promise<Subscription[]> } | undefined;
+  const all = (): Promise<Subscription[]> => {
+    if (cached && cached.until > now()) return cached.all;
+    const read = (async () => {
+      const keys = (await index.get(INDEX_KEY)) ?? [];
+      return (await Promise.all(keys.map((key) => entries.get(key)))).filter((entry): entry is Subscription => !!entry);
+    })();
+    cached = { until: now() + CACHE_MS, all: read };
+    read.catch(() => (cached = undefined));
+    return read;
+  };
 
   async function updateIndex(key: string, present: boolean): Promise<void> {
     await withLease(store, LOCK_NAME, async () => {
@@ -50,20 +64,21 @@ export function createSubscriptionDirectory(store: Store, now: () => number = Da
     getByKey: (conversationKey) => entries.get(conversationKey),
     async save(address, kinds, by) {
       const key = toConversationKey(address);
+      cached = undefined;
       if (kinds.length === 0) {
         await entries.delete(key);
         await updateIndex(key, false);
+        cached = undefined;
         return undefined;
       }
       const subscription: Subscription = { address, kinds: NOTIFICATION_KINDS.filter((kind) => kinds.includes(kind)), updatedAt: new Date(now()).toISOString(), updatedBy: by };
       await entries.set(key, subscription);
       await updateIndex(key, true);
+      cached = undefined;
       return subscription;
     },
     async listFor(kind) {
-      const keys = (await index.get(INDEX_KEY)) ?? [];
-      const found = await Promise.all(keys.map((key) => entries.get(key)));
-      return found.filter((entry): entry is Subscription => !!entry && entry.kinds.includes(kind));
+      return (await all()).filter((entry) => entry.kinds.includes(kind));
     },
   };
 }

@@ -22,7 +22,9 @@ describe('subscriptions', () => {
   });
 
   it('when a conversation subscribes and unsubscribes, then the audience of each kind follows', async () => {
-    const [subscribe, unsubscribe, show] = createSubscriptionCommands(createSubscriptionDirectory(store));
+    // One directory per process, as in the bot: its own changes are visible at once.
+    const directory = createSubscriptionDirectory(store);
+    const [subscribe, unsubscribe, show] = createSubscriptionCommands(directory);
     const run = (command: typeof subscribe, args: string[], conversationId = 'C1') => {
       const event: ChatEvent = { address: address(conversationId), user: { id: 'U1' }, text: '' };
       return command!.run({ event, locale: 'en', isAdmin: true, args });
@@ -30,7 +32,6 @@ describe('subscriptions', () => {
     await run(subscribe, ['accepted', 'removed']);
     await run(subscribe, [], 'C2');
     await run(unsubscribe, ['removed'], 'C2');
-    const directory = createSubscriptionDirectory(store);
     assert.deepEqual((await directory.listFor('accepted')).map((entry) => entry.address.conversationId).sort(), ['C1', 'C2']);
     assert.deepEqual((await directory.listFor('removed')).map((entry) => entry.address.conversationId), ['C1']);
     const shown = await run(show, []);
@@ -43,6 +44,17 @@ describe('subscriptions', () => {
     await run(unsubscribe, ['all']);
     assert.deepEqual((await directory.listFor('accepted')).map((entry) => entry.address.conversationId), ['C2']);
     assert.equal(await directory.get(address('C1')), undefined);
+  });
+
+  it('when another replica changes a subscription, then this one sees it within two seconds', async () => {
+    let now = 1_000_000;
+    const here = createSubscriptionDirectory(store, () => now);
+    const elsewhere = createSubscriptionDirectory(store, () => now);
+    assert.deepEqual(await here.listFor('gdap'), []);
+    await elsewhere.save(address('C9'), ['gdap'], 'U1');
+    assert.deepEqual(await here.listFor('gdap'), [], 'still the short-lived copy');
+    now += 2_001;
+    assert.deepEqual((await here.listFor('gdap')).map((entry) => entry.address.conversationId), ['C9']);
   });
 
   it('when many conversations subscribe at the same time from two directories, then none is lost from the index', async () => {
