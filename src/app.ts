@@ -15,6 +15,7 @@ import type { Logger } from './logger.ts';
 import { createConversationReferences } from './platforms/conversation-references.ts';
 import { createSlackApp } from './platforms/slack/slack-app.ts';
 import { SlackReceiver } from './platforms/slack/slack-receiver.ts';
+import { startSlackSocketMode, type SlackSocketMode } from './platforms/slack/socket-mode.ts';
 import { createTeamsAdapter } from './platforms/teams/teams-adapter.ts';
 import { createTeamsBot } from './platforms/teams/teams-bot.ts';
 import { createTeamsRoute } from './platforms/teams/teams.route.ts';
@@ -109,7 +110,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const teamsLogic = createTeamsBot({ handleChat, references, allowedTenants: allowedTenants.teams, defaultLocale: config.DEFAULT_LOCALE, log });
   const senders: Partial<Record<Platform, ChatSender>> = { teams: createTeamsSender(teamsAdapter, config.MicrosoftAppId ?? '', references) };
   const routes: Route[] = [...createHealthRoutes(store, metrics), createTeamsRoute(teamsAdapter, teamsLogic, log), webhooks.route];
-  if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+  let slackSocketMode: SlackSocketMode | undefined;
+  if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_APP_TOKEN) {
+    slackSocketMode = await startSlackSocketMode({
+      appToken: config.SLACK_APP_TOKEN,
+      token: config.SLACK_BOT_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      store,
+      inflight,
+      handleChat,
+      references,
+      allowedTeams: allowedTenants.slack,
+      defaultLocale: config.DEFAULT_LOCALE,
+      log,
+    });
+    senders.slack = createSlackSender({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, references, log });
+  } else if (config.slackEnabled && config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
     const receiver = new SlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, store, inflight, log });
     await createSlackApp({
       token: config.SLACK_BOT_TOKEN,
@@ -136,6 +152,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   let stopping: Promise<void> | undefined;
   const stopAll = async (): Promise<void> => {
     try {
+      await slackSocketMode?.stop();
       restoration.stop();
       await Promise.all([events.reconciliation.stop(), worker.stop()]);
       await events.recorder.settled?.();

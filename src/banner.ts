@@ -6,7 +6,7 @@ export function formatBanner(config: Readonly<Config>, url: string): string {
     '',
     `Partner relationship bot is running at ${url}`,
     `  Teams:  ${url}/api/messages${config.MicrosoftAppId ? '' : ' (anonymous: development only)'}`,
-    `  Slack:  ${config.slackEnabled ? `${url}/slack/events` : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
+    `  Slack:  ${!config.slackEnabled ? 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)' : config.SLACK_APP_TOKEN ? 'Socket Mode (connects out to Slack)' : `${url}/slack/events`}`,
     `  Health: ${url}/healthz  ${url}/readyz  ${url}/metrics`,
     `  Store:  ${describeStore(config.STORE_URL)}`,
   ];

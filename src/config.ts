@@ -159,7 +159,8 @@ function findRuleViolations(config: Config): string[] {
   }
   if (config.slackEnabled) {
     need(config.SLACK_BOT_TOKEN, 'SLACK_BOT_TOKEN: required when Slack is configured');
-    need(config.SLACK_SIGNING_SECRET, 'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed)');
+    // Socket Mode: Slack connects out with the app token, and no request reaches /slack/events to sign.
+    need(config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN, 'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed), unless SLACK_APP_TOKEN turns on Socket Mode');
     need(config.SLACK_ALLOWED_TEAMS.length, 'SLACK_ALLOWED_TEAMS: required when Slack is on (comma list of Slack team ids)');
   }
   if (config.mode === 'live') {

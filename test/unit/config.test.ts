@@ -72,7 +72,11 @@ describe('config', () => {
 
   it('when the Slack token comes without a signing secret, then it refuses', () => {
     const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_ALLOWED_TEAMS: 'T1' });
-    assert.deepEqual(problems, ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed)']);
+    assert.deepEqual(problems, ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed), unless SLACK_APP_TOKEN turns on Socket Mode']);
+  });
+
+  it('when Socket Mode is on (an app token), then no signing secret is needed', () => {
+    assert.deepEqual(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ALLOWED_TEAMS: 'T1' }), []);
   });
 
   it('when Slack is on without an allow-list, then it refuses', () => {
