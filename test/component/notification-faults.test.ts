@@ -121,3 +121,25 @@ async function waitUntilDrained(harness: BotUnderTest): Promise<void> {
   }
   throw new Error('the outbox did not drain in 50 s');
 }
+
+describe('notifications: a Teams conversation that keeps saying "slow down"', function () {
+  this.timeout(30_000);
+  let harness: BotUnderTest;
+
+  before(async () => {
+    harness = await startBotUnderTest({ POLL_INTERVAL_MINUTES: '0' }, { deliveryTuning: { idleMs: 50, claimGapMs: 1, digest: false } });
+    await harness.post('/api/messages', buildPersonalMessage({ serviceUrl: harness.connector.url, text: 'subscribe accepted' }));
+    await harness.connector.waitForActivities(1);
+  });
+  after(() => harness.stop());
+
+  it('still gets the card once, with one call per attempt (no hidden retries) and none during a Retry-After', async () => {
+    harness.connector.failNext({ status: 429, headers: { 'retry-after': '1' } }, 4, isPost);
+    assert.equal(await webhookClient(harness)(events.resellerRelationshipAccepted(CUSTOMERS[0]!.id)), 200);
+    await waitUntilDrained(harness);
+    const posts = harness.connector.calls.filter((call) => isPost(call) && /accepted your reseller/.test(JSON.stringify(call.body)));
+    assert.deepEqual(posts.map((call) => call.status), [429, 429, 429, 429, 201]);
+    assert.deepEqual(callsDuringRetryAfter(posts), []);
+    assert.deepEqual(await harness.bot.store.outbox.counts(), { pending: 0, sending: 0, done: 1, dead: 0 });
+  });
+});

@@ -4,7 +4,7 @@ import type { Enricher, StorySubject } from '../events/enrich-event.ts';
 import type { OutboxRow } from '../events/event-store.port.ts';
 import type { DomainEvent } from '../events/partner-center-event.ts';
 import type { Clock } from '../ports.ts';
-import { DeliveryFailure, type ChatSender } from './chat-sender.port.ts';
+import { DeliveryFailure, toDeliveryFailure, type ChatSender } from './chat-sender.port.ts';
 import type { Pacer } from './pacer.ts';
 import { withEntry, type Timeline, type TimelineStore } from './timelines.ts';
 
@@ -30,6 +30,8 @@ export interface DeliveryDependencies {
   maxPacingWaitMs?: number;
 }
 
+/** "Slow down" answers waited out in place before the row goes back to the worker. */
+const RATE_LIMIT_RETRIES = 3;
 /** After this many failed reads of the customer, the notification goes out with the ids it has. */
 const ENRICHMENT_ATTEMPTS = 3;
 
@@ -52,10 +54,24 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
     }
   }
 
+  /**
+   * One call in the conversation's turn. A short "slow down" is waited out here, holding the claim (the
+   * conversation is ours anyway), instead of handing the row back and waiting for the next claim; a long
+   * one, or the third in a row, goes back to the worker, which pauses the conversation in the store.
+   */
   async function paced<T>(conversationKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    await waitForTurn(conversationKey, signal);
-    deps.pacer.record(conversationKey, deps.clock.now());
-    return call();
+    for (let attempt = 1; ; attempt++) {
+      await waitForTurn(conversationKey, signal);
+      deps.pacer.record(conversationKey, deps.clock.now());
+      try {
+        return await call();
+      } catch (error) {
+        const failure = toDeliveryFailure(error);
+        const retryAfterMs = failure.retryAfterMs ?? 1_000;
+        if (failure.kind !== 'rate-limited' || attempt >= RATE_LIMIT_RETRIES || retryAfterMs > maxWait) throw failure;
+        deps.pacer.pause(conversationKey, deps.clock.now() + retryAfterMs);
+      }
+    }
   }
 
   async function locale(address: ConversationAddress): Promise<Locale> {

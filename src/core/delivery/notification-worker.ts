@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { OutboxRow, Outbox } from '../events/event-store.port.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
@@ -62,6 +63,8 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
   const { outbox, owner, clock, log } = options;
   const inFlight = new Set<Promise<void>>();
   const aborts = new AbortController();
+  // Every pacing wait listens on this one signal: thousands at once are expected, not a leak.
+  setMaxListeners(0, aborts.signal);
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;

@@ -25,11 +25,20 @@ export class Pacer {
     this.slackChannels = new SlidingWindowLimiter(limits.slackChannel);
   }
 
-  /** Milliseconds until one more call to this conversation fits every limit. */
+  private readonly pauses = new Map<string, number>();
+
+  /** Milliseconds until one more call to this conversation fits every limit (and its Retry-After, if any). */
   delayFor(conversationKey: string, now: number): number {
+    const paused = Math.max(0, (this.pauses.get(conversationKey) ?? 0) - now);
+    if (paused === 0) this.pauses.delete(conversationKey);
     const { platform, tenant } = parseKey(conversationKey);
-    if (platform === 'slack') return this.slackChannels.delayFor(conversationKey, now);
-    return Math.max(this.teamsConversations.delayFor(conversationKey, now), this.teamsTenants.delayFor(tenant, now));
+    if (platform === 'slack') return Math.max(paused, this.slackChannels.delayFor(conversationKey, now));
+    return Math.max(paused, this.teamsConversations.delayFor(conversationKey, now), this.teamsTenants.delayFor(tenant, now));
+  }
+
+  /** The platform said "slow down" for this conversation: no call before `until`. */
+  pause(conversationKey: string, until: number): void {
+    this.pauses.set(conversationKey, Math.max(until, this.pauses.get(conversationKey) ?? 0));
   }
 
   record(conversationKey: string, now: number): void {

@@ -16,13 +16,21 @@ export function createTeamsSender(adapter: TeamsAdapter, botAppId: string, refer
     if (!stored) throw new DeliveryFailure('permanent', 'no conversation reference for this conversation');
     const reference = inThread(stored.reference as Partial<ConversationReference>, threadOf);
     let result: T | undefined;
+    let failure: unknown;
     try {
       await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-        result = await logic(context);
+        withoutHiddenRetries(context);
+        // Caught here: with onTurnError set, botbuilder would hand the error to it and return as if sent.
+        try {
+          result = await logic(context);
+        } catch (error) {
+          failure = error;
+        }
       });
     } catch (error) {
-      throw toTeamsFailure(error);
+      failure = error;
     }
+    if (failure !== undefined) throw toTeamsFailure(failure);
     return result as T;
   }
 
@@ -53,6 +61,16 @@ export function createTeamsSender(adapter: TeamsAdapter, botAppId: string, refer
         messageRef,
       ),
   };
+}
+
+/**
+ * The connector client retries 429 and 5xx three times on its own, waiting inside the call. The outbox
+ * worker must see them instead: to pause that conversation (and only it) and to count the attempt.
+ */
+function withoutHiddenRetries(context: TurnContext): void {
+  const key = (context.adapter as { ConnectorClientKey?: symbol }).ConnectorClientKey;
+  const connector = key ? (context.turnState.get(key) as { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } } | undefined) : undefined;
+  connector?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 /**

@@ -24,12 +24,17 @@ const HISTORY_LINES = 10;
 const REMOVALS = new Set(['admin-removed', 'admin-removed-by-microsoft']);
 const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', de: 'de-DE' };
 
+/** Built once per locale: constructing a DateTimeFormat costs more than formatting with it. */
+const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat(DATE_LOCALES.en, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
+  de: new Intl.DateTimeFormat(DATE_LOCALES.de, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
+};
+
 /** `25 Nov 2026, 10:15 UTC`: the card is read in several time zones, so it says which one. */
 export function formatUtc(iso: string | undefined, locale: Locale): string {
   const time = iso ? Date.parse(iso) : Number.NaN;
   if (Number.isNaN(time)) return '';
-  const text = new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(time);
-  return `${text} UTC`;
+  return `${(DATE_FORMATS[locale] ?? DATE_FORMATS.en).format(time)} UTC`;
 }
 
 function fill(text: string, values: Record<string, string | number>): string {
