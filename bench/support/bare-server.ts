@@ -4,9 +4,9 @@
  * routing, verification, parsing, store or metrics: what any webhook receiver costs at the very least.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody } from '../../src/http/read-body.ts';
 import { MAX_BODY_BYTES } from '../../src/http/server.ts';
+import { listenOnLoopback } from './loopback-server.ts';
 
 export interface BareServer {
   /** Base URL (no trailing slash). */
@@ -30,17 +30,5 @@ export async function startBareServer(): Promise<BareServer> {
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server);
 }

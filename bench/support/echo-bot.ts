@@ -4,11 +4,11 @@
  * cost as the real bot and nothing else (no store, no core, no card rendering, no metrics).
  */
 import http, { type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Activity, TurnContext } from 'botbuilder';
 import { readBody } from '../../src/http/read-body.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTeamsAdapter } from '../../src/platforms/teams/teams-adapter.ts';
+import { listenOnLoopback } from './loopback-server.ts';
 
 export interface EchoBot {
   /** Base URL; activities go to `${url}/api/messages`. */
@@ -40,17 +40,5 @@ export async function startEchoBot(): Promise<EchoBot> {
       }
     })();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server);
 }
