@@ -6,6 +6,7 @@
 import type { ConnectorCall, FakeBotConnector, Fault } from '../../test/fakes/fake-bot-connector.ts';
 import type { FakeSlackApi, SlackCall } from '../../test/fakes/fake-slack-api.ts';
 import { DEFAULT_IDENTITY } from '../../test/fakes/slack-api-methods.ts';
+import { seededRandom } from '../../test/fakes/faults.ts';
 import { buildSlashCommandRequest } from '../../test/fakes/slack-request.ts';
 import { buildPersonalMessage, FAKE_USER_AAD_ID } from '../../test/fakes/teams-activity.ts';
 
@@ -75,16 +76,6 @@ export async function subscribeFleet(fleet: readonly FleetConversation[], bot: {
   }
 }
 
-/** mulberry32: a repeatable coin, so every run (and the bound) sees the same faults per conversation. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultMix {
   rateLimited: number;

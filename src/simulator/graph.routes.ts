@@ -6,11 +6,10 @@
  * The state and its rules live in gdap.ts; this file checks shapes and speaks HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { readBody } from '../http/read-body.ts';
 import { createContinuationTokens } from './continuation.ts';
 import { GLOBAL_ADMINISTRATOR, isGdapRefusal, type SimulatedAccessAssignment, type SimulatedGdapRelationship } from './gdap.ts';
 import type { PartnerCenterRequest } from './partner-center-request.ts';
-import { sendGraphError, sendJson } from './sim-http.ts';
+import { readJsonBody, sendGraphError, sendJson } from './sim-http.ts';
 
 export const GRAPH_PATH_PREFIX = '/v1.0/';
 /** The part of Graph the simulator writes to (api-areas.ts allows POST here only). */
@@ -198,13 +197,8 @@ function toFilter(filter: string): ((relationship: SimulatedGdapRelationship) =>
   return (relationship) => tests.every((test) => test(relationship));
 }
 
-async function readJson(call: PartnerCenterRequest): Promise<unknown> {
-  const body = await readBody(call.request, BODY_LIMIT_BYTES);
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+function readJson(call: PartnerCenterRequest): Promise<unknown> {
+  return readJsonBody(call.request, BODY_LIMIT_BYTES);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -82,3 +82,13 @@ export function sendGraphError(response: ServerResponse, status: number, message
   const innerError = { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': headers['request-id'] ?? randomUUID(), 'client-request-id': headers['client-request-id'] ?? '' };
   sendJson(response, status, { error: { code: GRAPH_ERROR_CODES[status] ?? 'UnknownError', message, innerError } }, headers);
 }
+
+/** A request body as JSON, or undefined when it is not JSON (the route answers its own 400). At most `limit` bytes. */
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const body = await readBody(request, limit);
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

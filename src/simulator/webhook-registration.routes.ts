@@ -5,10 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/ports.ts';
-import { readBody } from '../http/read-body.ts';
 import type { RouteFn } from './api-areas.ts';
 import type { PartnerCenterRequest } from './partner-center-request.ts';
-import { sendJson, sendPartnerCenterError } from './sim-http.ts';
+import { readJsonBody, sendJson, sendPartnerCenterError } from './sim-http.ts';
 import { toDeliveryAttempt, type Deliver } from './webhooks/webhook-delivery.ts';
 import type { WebhookEventBuilders } from './webhooks/webhook-events.ts';
 import type { Registration } from './webhooks/webhook-registry.ts';
@@ -101,13 +100,8 @@ export function createRegistrationRoutes(options: RegistrationRouteOptions): Rou
   };
 }
 
-async function readJson(call: PartnerCenterRequest): Promise<unknown> {
-  const body = await readBody(call.request, BODY_LIMIT_BYTES);
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+function readJson(call: PartnerCenterRequest): Promise<unknown> {
+  return readJsonBody(call.request, BODY_LIMIT_BYTES);
 }
 
 /** The body as a registration, or what is wrong with it. Keys are matched case-insensitively, as .NET binds them. */

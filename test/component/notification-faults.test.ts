@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SAMPLE_CUSTOMERS } from '../../src/simulator/seed.ts';
 import { createWebhookEventBuilders } from '../../src/simulator/webhooks/index.ts';
 import type { ConnectorCall } from '../fakes/fake-bot-connector.ts';
+import { seededRandom } from '../fakes/faults.ts';
 import type { SlackCall } from '../fakes/fake-slack-api.ts';
 import { buildSlashCommandRequest } from '../fakes/slack-request.ts';
 import { buildPersonalMessage } from '../fakes/teams-activity.ts';
@@ -13,16 +14,6 @@ const CUSTOMERS = SAMPLE_CUSTOMERS.slice(0, 8);
 const CHANNELS = ['C0FAULTS1', 'C0FAULTS2'];
 const RETRY_AFTER_MS = 1_000;
 
-/** A repeatable coin (mulberry32), so a failure can be replayed with the same faults. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 30 % "slow down" with Retry-After: 1, 5 % server errors, the rest answered normally. */
 function faultMix(random: () => number) {
@@ -69,8 +60,8 @@ describe('notifications under a faulty chat API (30 % 429 with Retry-After, 5 % 
       await harness.post('/slack/events', request.body, request.headers);
     }
     await harness.slack.waitForCalls('chat.postMessage', CHANNELS.length);
-    const slackCoin = seeded(42);
-    const teamsCoin = seeded(7);
+    const slackCoin = seededRandom(42);
+    const teamsCoin = seededRandom(7);
     harness.slack.setResponder((call) => (call.method === 'chat.postMessage' ? faultMix(slackCoin) : undefined));
     harness.connector.setResponder((call) => (isPost(call) ? faultMix(teamsCoin) : undefined));
     const send = webhookClient(harness);

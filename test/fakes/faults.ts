@@ -113,3 +113,14 @@ export async function answerWithFaults<C extends AnsweredCall>(res: ServerRespon
   if (fault?.drop) dropConnection(res);
   else sendJson(res, answer.status, answer.body, fault?.headers);
 }
+
+/** mulberry32: a repeatable coin, so a fault mix (and a failure) can be replayed with the same seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -64,7 +64,6 @@ export function createSubscriptionDirectory(store: Store, now: () => number = Da
     getByKey: (conversationKey) => entries.get(conversationKey),
     async save(address, kinds, by) {
       const key = toConversationKey(address);
-      cached = undefined;
       if (kinds.length === 0) {
         await entries.delete(key);
         await updateIndex(key, false);
