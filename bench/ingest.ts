@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import { startBot, type RunningBot } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { createSubscriptionDirectory, NOTIFICATION_KINDS } from '../src/core/notifications/subscriptions.ts';
@@ -110,22 +110,17 @@ interface StoredCounts {
  * dedupe keys: the bot's reconciliation may record events of its own meanwhile.
  */
 async function countStored(file: string, sent: readonly string[], unanswered: readonly string[]): Promise<StoredCounts> {
-  const database = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened: sqlite3.Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
-  });
-  const count = (sql: string, keys: readonly string[]) =>
-    new Promise<number>((resolve, reject) =>
-      database.get<{ n: number }>(sql, [JSON.stringify(keys)], (error, row) => (error ? reject(error) : resolve(row?.n ?? 0))),
-    );
+  const database = new Database(file, { readonly: true });
+  const count = (sql: string, keys: readonly string[]) => (database.prepare(sql).get({ 1: JSON.stringify(keys) }) as { n: number } | undefined)?.n ?? 0;
   const events = `SELECT id FROM ${DEFAULT_PREFIX}_events WHERE dedupe_key IN (SELECT value FROM json_each(?1))`;
   try {
     return {
-      events: await count(`SELECT count(*) AS n FROM (${events})`, sent),
-      rows: await count(`SELECT count(*) AS n FROM ${DEFAULT_PREFIX}_outbox WHERE event_id IN (${events})`, sent),
-      unansweredStored: await count(`SELECT count(*) AS n FROM (${events})`, unanswered),
+      events: count(`SELECT count(*) AS n FROM (${events})`, sent),
+      rows: count(`SELECT count(*) AS n FROM ${DEFAULT_PREFIX}_outbox WHERE event_id IN (${events})`, sent),
+      unansweredStored: count(`SELECT count(*) AS n FROM (${events})`, unanswered),
     };
   } finally {
-    await new Promise<void>((resolve) => database.close(() => resolve()));
+    database.close();
   }
 }
 

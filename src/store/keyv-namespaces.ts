@@ -9,11 +9,7 @@ export type NamespaceFactory = <T = unknown>(name: string) => KeyValue<T>;
  * Caches one Keyv per namespace: each Keyv registers listeners on the shared adapter or client, so a
  * fresh one per call would leak them. Names are checked because they become key prefixes.
  */
-/** Runs a write in turn with the backend's own writers (SQLite: one writer per file); others pass it through. */
-export type WriteGate = <T>(write: () => Promise<T>) => Promise<T>;
-const ungated: WriteGate = (write) => write();
-
-export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen: () => void, gate: WriteGate = ungated): NamespaceFactory {
+export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen: () => void): NamespaceFactory {
   const cache = new Map<string, KeyValue<unknown>>();
   return <T = unknown>(name: string): KeyValue<T> => {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
@@ -21,14 +17,14 @@ export function createNamespaces(createKeyv: (name: string) => Keyv, assertOpen:
     }
     let keyValue = cache.get(name);
     if (!keyValue) {
-      keyValue = toKeyValue(createKeyv(name), assertOpen, gate);
+      keyValue = toKeyValue(createKeyv(name), assertOpen);
       cache.set(name, keyValue);
     }
     return keyValue as KeyValue<T>;
   };
 }
 
-function toKeyValue<T>(keyv: Keyv, assertOpen: () => void, gate: WriteGate): KeyValue<T> {
+function toKeyValue<T>(keyv: Keyv, assertOpen: () => void): KeyValue<T> {
   // keyv swallows store errors and answers "missing" by default; an outage must surface instead.
   keyv.throwOnErrors = true;
   return {
@@ -38,12 +34,12 @@ function toKeyValue<T>(keyv: Keyv, assertOpen: () => void, gate: WriteGate): Key
     },
     async set(key, value, ttlMs) {
       assertOpen();
-      const stored = await gate(() => keyv.set(key, value, ttlMs === undefined ? undefined : toTtlMs(ttlMs)));
+      const stored = await keyv.set(key, value, ttlMs === undefined ? undefined : toTtlMs(ttlMs));
       if (!stored) throw new Error(`keyv did not store "${key}"`);
     },
     async delete(key) {
       assertOpen();
-      return gate(() => keyv.delete(key));
+      return keyv.delete(key);
     },
   };
 }

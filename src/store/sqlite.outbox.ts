@@ -103,7 +103,7 @@ function createEvents({ database, sql, assertOpen }: Context): EventStore {
       const [stored] = await database.transaction((tx) => write(tx, [pending]));
       pending.resolve(stored === true);
     } catch (error) {
-      pending.reject((error as { code?: string }).code === 'SQLITE_CONSTRAINT' ? toConflictError(error) : error);
+      pending.reject(isConstraintError(error) ? toConflictError(error) : error);
     }
   }
 
@@ -120,7 +120,7 @@ function createEvents({ database, sql, assertOpen }: Context): EventStore {
       batch?.forEach((pending, index) => pending.resolve(results[index] === true));
     } catch (error) {
       const failed = batch ?? take(); // BEGIN itself failed: the batch was never taken
-      if (failed.length === 1) failed[0]?.reject((error as { code?: string }).code === 'SQLITE_CONSTRAINT' ? toConflictError(error) : error);
+      if (failed.length === 1) failed[0]?.reject(isConstraintError(error) ? toConflictError(error) : error);
       else for (const pending of failed) await writeAlone(pending); // nothing was stored: now one at a time
     }
   }
@@ -201,4 +201,9 @@ function createOutbox({ database, sql, assertOpen }: Context, sweep: () => Promi
     },
     listConversation: (conversationKey) => rows(sql.listConversation, [conversationKey]),
   };
+}
+
+/** better-sqlite3 names the constraint (SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY…). */
+function isConstraintError(error: unknown): boolean {
+  return String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
 }

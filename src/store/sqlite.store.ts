@@ -1,12 +1,12 @@
 /** The Store on one SQLite file: keyv for key-value data, single-statement upserts for claims and leases, transactions for the outbox. */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import type { Lease } from '../core/ports.ts';
 import type { BotStore } from './bot-store.ts';
 import { createNamespaces } from './keyv-namespaces.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
+import { keyvTableSql, SqliteKeyvAdapter } from './sqlite-keyv-adapter.ts';
 import { createSqliteOutbox, sqliteOutboxTables } from './sqlite.outbox.ts';
 import { createClosedGuard, toTtlMs, toUnreachableError, type BackendOptions } from './store-support.ts';
 
@@ -31,17 +31,11 @@ export async function createSqliteStore(location: string, options: BackendOption
   } catch (error) {
     throw toUnreachableError(`sqlite://${location}`, error);
   }
-  // @keyv/sqlite ignores a `connect` option and always opens its own connection; one adapter per store
-  // (not per namespace) keeps that to one extra connection. Keyv prefixes keys itself, so sharing is safe.
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: `${options.prefix}_keyv`, busyTimeout: BUSY_TIMEOUT_MS });
-  adapter.setMaxListeners(0); // one 'error' listener per namespace, bounded by the namespace cache
-  adapter.on('error', () => undefined); // failures also reject the call that hit them; an unheard 'error' would crash
+  const keyvTable = `${options.prefix}_keyv`;
   try {
-    await database.exec(sql.createTables + sqliteOutboxTables(options.prefix));
-    await adapter.query('SELECT 1'); // surfaces a failed open or CREATE TABLE of the keyv table now
-    await adapter.query('PRAGMA synchronous = NORMAL'); // per connection; see openSqliteDatabase
+    await database.exec(sql.createTables + sqliteOutboxTables(options.prefix) + keyvTableSql(keyvTable));
   } catch (error) {
-    await Promise.allSettled([database.close(), adapter.disconnect()]);
+    await database.close();
     throw toUnreachableError(`sqlite://${location}`, error);
   }
 
@@ -52,8 +46,8 @@ export async function createSqliteStore(location: string, options: BackendOption
 
   return {
     ...createSqliteOutbox(database, options, guard.assertOpen),
-    // keyv writes take turns with the outbox's transactions (see SqliteDatabase.exclusive).
-    namespace: createNamespaces((name) => new Keyv(adapter, { namespace: name }), guard.assertOpen, database.exclusive),
+    // One adapter per namespace (they share the connection), so each one's clear() knows its namespace.
+    namespace: createNamespaces((name) => new Keyv(new SqliteKeyvAdapter(database, keyvTable), { namespace: name }), guard.assertOpen),
 
     async claimOnce(key, ttlMs) {
       guard.assertOpen();
@@ -88,12 +82,7 @@ export async function createSqliteStore(location: string, options: BackendOption
       await database.get('SELECT 1');
     },
 
-    close: () =>
-      guard.close(async () => {
-        const results = await Promise.allSettled([database.close(), adapter.disconnect()]);
-        const failure = results.find((result) => result.status === 'rejected');
-        if (failure) throw failure.reason;
-      }),
+    close: () => guard.close(() => database.close()),
   };
 }
 

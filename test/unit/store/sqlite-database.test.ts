@@ -21,7 +21,7 @@ describe('SQLite database wrapper', () => {
         await tx.run('INSERT INTO items VALUES (?1)', ['c']);
         await tx.run('INSERT INTO items VALUES (?1)', ['a']); // primary key clash
       }),
-      /SQLITE_CONSTRAINT/,
+      (error: { code?: string }) => error.code?.startsWith('SQLITE_CONSTRAINT') === true,
     );
     assert.deepEqual(await names(), ['a', 'b']);
   });

@@ -1,0 +1,81 @@
+/**
+ * keyv's storage adapter on the SQLite store's own connection. @keyv/sqlite opened a second connection
+ * on the callback driver, whose writes then had to take turns with the outbox's transactions; on one
+ * connection they simply do. Same table layout as @keyv/sqlite (key PRIMARY KEY, value TEXT), so files
+ * written before keep working. keyv serialises values and keeps the expiry inside them.
+ */
+import { EventEmitter } from 'node:events';
+import type { KeyvStoreAdapter } from 'keyv';
+import type { SqliteDatabase } from './sqlite-database.ts';
+
+export function keyvTableSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (key VARCHAR(255) PRIMARY KEY, value TEXT);`;
+}
+
+interface ValueRow {
+  key: string;
+  value: string;
+}
+
+export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter {
+  readonly opts: { table: string; dialect: 'sqlite' };
+  namespace?: string;
+  private readonly sql: ReturnType<typeof toSql>;
+
+  constructor(
+    private readonly database: SqliteDatabase,
+    table: string,
+  ) {
+    super();
+    this.opts = { table, dialect: 'sqlite' };
+    this.sql = toSql(table);
+  }
+
+  async get<Value>(key: string): Promise<Value | undefined> {
+    const row = await this.database.get<ValueRow>(this.sql.get, [key]);
+    return row?.value as Value | undefined;
+  }
+
+  async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
+    const rows = await this.database.all<ValueRow>(this.sql.getMany, [JSON.stringify(keys)]);
+    const values = new Map(rows.map((row) => [row.key, row.value]));
+    return keys.map((key) => values.get(key) as Value | undefined);
+  }
+
+  async set(key: string, value: unknown): Promise<boolean> {
+    await this.database.run(this.sql.set, [key, value]);
+    return true;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.database.run(this.sql.delete, [key])) > 0;
+  }
+
+  async deleteMany(keys: string[]): Promise<boolean> {
+    return (await this.database.run(this.sql.deleteMany, [JSON.stringify(keys)])) > 0;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.database.get(this.sql.get, [key])) !== undefined;
+  }
+
+  async clear(): Promise<void> {
+    // keyv's keys are `namespace:key`; `_` and `%` in a namespace are LIKE wildcards, hence the ESCAPE.
+    const pattern = this.namespace ? `${this.namespace.replace(/[\\%_]/g, (c) => `\\${c}`)}:%` : '%';
+    await this.database.run(this.sql.clear, [pattern]);
+  }
+
+  /** The connection belongs to the store, which closes it. */
+  async disconnect(): Promise<void> {}
+}
+
+function toSql(table: string) {
+  return {
+    get: `SELECT key, value FROM ${table} WHERE key = ?1`,
+    getMany: `SELECT key, value FROM ${table} WHERE key IN (SELECT value FROM json_each(?1))`,
+    set: `INSERT INTO ${table} (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    delete: `DELETE FROM ${table} WHERE key = ?1`,
+    deleteMany: `DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?1))`,
+    clear: `DELETE FROM ${table} WHERE key LIKE ?1 ESCAPE '\\'`,
+  };
+}
