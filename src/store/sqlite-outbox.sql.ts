@@ -23,23 +23,15 @@ export function toSqliteOutboxSql(prefix: string) {
       CREATE INDEX IF NOT EXISTS ${outbox}_conversation ON ${outbox} (conversation_key, created_at);
       CREATE INDEX IF NOT EXISTS ${outbox}_sending ON ${outbox} (conversation_key, claimed_until) WHERE state = 'sending';
       CREATE TABLE IF NOT EXISTS ${pauses} (conversation_key TEXT PRIMARY KEY, paused_until INTEGER NOT NULL);`,
-    // ?1: a JSON array of [id, dedupe_key, kind, body, received_at], inserted in array order. A dedupe key
-    // already stored (or earlier in the array) inserts nothing; RETURNING names the events that were stored.
-    // (`WHERE true` keeps ON CONFLICT from parsing as a join constraint.)
-    insertEvents: `
-      INSERT INTO ${events} (id, dedupe_key, kind, body, received_at)
-      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]')
-      FROM json_each(?1) WHERE true ORDER BY key
+    // A dedupe key already stored inserts nothing; RETURNING says whether the event was stored.
+    insertEvent: `
+      INSERT INTO ${events} (id, dedupe_key, kind, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id`,
-    // ?1: a JSON array of [id, event_id, conversation_key, payload, created_at], inserted (seq assigned) in array order.
-    insertRows: `
+    // ?1 id, ?2 event id, ?3 conversation, ?4 payload, ?5 created at.
+    insertRow: `
       INSERT INTO ${outbox} (id, event_id, conversation_key, payload, state, attempts, not_before, created_at)
-      SELECT r.id, r.event_id, r.conversation_key, r.payload, 'pending', 0, max(r.at, coalesce(${pausedUntil('r.conversation_key')}, r.at)), r.at
-      FROM (SELECT key AS position, json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS event_id, json_extract(value, '$[2]') AS conversation_key,
-                   json_extract(value, '$[3]') AS payload, json_extract(value, '$[4]') AS at
-            FROM json_each(?1)) r
-      ORDER BY r.position`,
+      VALUES (?1, ?2, ?3, ?4, 'pending', 0, max(?5, coalesce(${pausedUntil('?3')}, ?5)), ?5)`,
     getEvent: `SELECT id, dedupe_key, kind, body, received_at FROM ${events} WHERE id = ?1`,
     // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Rank 1 is each free conversation's oldest due row.
     claim: `

@@ -1,43 +1,109 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqlite-database.ts';
 
 describe('SQLite database wrapper', () => {
+  let folder: string;
+  let file: string;
   let database: SqliteDatabase;
 
   beforeEach(async () => {
-    database = await openSqliteDatabase(':memory:', 1000);
+    folder = await mkdtemp(path.join(os.tmpdir(), 'sqlite-database-'));
+    file = path.join(folder, 'db.sqlite');
+    database = await openSqliteDatabase(file, 1000);
     await database.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
   });
   afterEach(async () => {
     await database.close();
+    await rm(folder, { recursive: true, force: true });
   });
 
   const names = async () => (await database.all<{ name: string }>('SELECT name FROM items ORDER BY name')).map((row) => row.name);
+  const isConstraint = (error: { code?: string }) => error.code?.startsWith('SQLITE_CONSTRAINT') === true;
+  /** Commits SQLite has seen on the file: the data_version of ANOTHER connection moves once per commit. */
+  const watchCommits = () => {
+    const other = new Database(file, { readonly: true });
+    const version = () => other.pragma('data_version', { simple: true }) as number;
+    const start = version();
+    return { count: () => version() - start, close: () => other.close() };
+  };
 
-  it('when a transaction completes, then all its writes are there; when it throws, none are', async () => {
-    assert.equal(await database.transaction(async (tx) => tx.run('INSERT INTO items VALUES (?1), (?2)', ['a', 'b'])), 2);
-    await assert.rejects(
-      database.transaction(async (tx) => {
-        await tx.run('INSERT INTO items VALUES (?1)', ['c']);
-        await tx.run('INSERT INTO items VALUES (?1)', ['a']); // primary key clash
+  it('when a write throws, then only its own statements are undone and the others in the same commit stay', async () => {
+    const results = await Promise.allSettled([
+      database.write((tx) => tx.run('INSERT INTO items VALUES (?1), (?2)', ['a', 'b'])),
+      database.write((tx) => {
+        tx.run('INSERT INTO items VALUES (?1)', ['c']);
+        return tx.run('INSERT INTO items VALUES (?1)', ['a']); // primary key clash
       }),
-      (error: { code?: string }) => error.code?.startsWith('SQLITE_CONSTRAINT') === true,
-    );
-    assert.deepEqual(await names(), ['a', 'b']);
+      database.run('INSERT INTO items VALUES (?1)', ['d']),
+    ]);
+    assert.deepEqual(results[0], { status: 'fulfilled', value: 2 });
+    assert.equal(results[1].status === 'rejected' && isConstraint(results[1].reason as { code?: string }), true);
+    assert.deepEqual(results[2], { status: 'fulfilled', value: 1 });
+    assert.deepEqual(await names(), ['a', 'b', 'd']);
   });
 
-  it('when a statement is sent while a transaction is open, then it waits instead of joining (and dying with) it', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const failing = database.transaction(async (tx) => {
-      await tx.run('INSERT INTO items VALUES (?1)', ['inside']);
-      await gate;
-      throw new Error('rolled back');
-    });
-    const outside = database.run('INSERT INTO items VALUES (?1)', ['outside']);
-    release();
-    await assert.rejects(failing, /rolled back/);
-    assert.equal(await outside, 1);
-    assert.deepEqual(await names(), ['outside']);
+  it('when writes are asked for in the same turn, then they share one commit; a later turn gets its own', async () => {
+    const commits = watchCommits();
+    try {
+      await Promise.all(['a', 'b', 'c', 'd'].map((name) => database.run('INSERT INTO items VALUES (?1)', [name])));
+      assert.equal(commits.count(), 1);
+      await database.run('INSERT INTO items VALUES (?1)', ['e']);
+      assert.equal(commits.count(), 2);
+    } finally {
+      commits.close();
+    }
+  });
+
+  it('when a write resolves, then another connection already sees it (the promise waits for the commit)', async () => {
+    const other = new Database(file, { readonly: true });
+    try {
+      await database.run('INSERT INTO items VALUES (?1)', ['seen']);
+      assert.deepEqual(other.prepare('SELECT name FROM items').all(), [{ name: 'seen' }]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('when a write has RETURNING, then get and all go through the commit and return its rows', async () => {
+    const row = await database.get<{ name: string }>('INSERT INTO items VALUES (?1) RETURNING name', ['x']);
+    assert.deepEqual(row, { name: 'x' });
+    assert.equal(await database.run('DELETE FROM items WHERE name = ?1 RETURNING name', ['x']), 1);
+    assert.deepEqual(await names(), []);
+  });
+
+  it('when another process holds the write lock past the busy timeout, then the queued writes fail and store nothing', async () => {
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    const slow = await openSqliteDatabase(file, 50);
+    try {
+      await assert.rejects(slow.run('INSERT INTO items VALUES (?1)', ['blocked']), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+      await slow.close();
+    }
+    assert.deepEqual(await names(), []);
+  });
+
+  it('when closed with writes queued, then they are committed first; later writes are refused', async () => {
+    const queued = database.run('INSERT INTO items VALUES (?1)', ['last']);
+    await database.close();
+    assert.equal(await queued, 1);
+    await assert.rejects(database.run('INSERT INTO items VALUES (?1)', ['late']), /closed/);
+    database = await openSqliteDatabase(file, 1000);
+    assert.deepEqual(await names(), ['last']);
+  });
+
+  it('when parameters are booleans or undefined, then they are stored as 1/0 and NULL', async () => {
+    await database.exec('CREATE TABLE flags (flag INTEGER, note TEXT)');
+    await database.run('INSERT INTO flags VALUES (?1, ?2), (?3, ?4)', [true, undefined, false, 'x']);
+    assert.deepEqual(await database.all('SELECT flag, note FROM flags ORDER BY flag'), [
+      { flag: 0, note: 'x' },
+      { flag: 1, note: null },
+    ]);
   });
 });
