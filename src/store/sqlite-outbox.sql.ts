@@ -9,6 +9,8 @@ export function toSqliteOutboxSql(prefix: string) {
   const events = `${prefix}_events`;
   const outbox = `${prefix}_outbox`;
   const pauses = `${prefix}_outbox_pauses`;
+  /** Pending and sending rows only: done and dead rows pile up until swept and must not slow claims. */
+  const active = `${outbox}_active`;
   /** A row's notBefore never ends before its conversation's pause (applied at enqueue, retry and replay). */
   const pausedUntil = (key: string) => `(SELECT paused_until FROM ${pauses} p WHERE p.conversation_key = ${key})`;
   return {
@@ -22,6 +24,7 @@ export function toSqliteOutboxSql(prefix: string) {
       CREATE INDEX IF NOT EXISTS ${outbox}_due ON ${outbox} (state, not_before);
       CREATE INDEX IF NOT EXISTS ${outbox}_conversation ON ${outbox} (conversation_key, created_at);
       CREATE INDEX IF NOT EXISTS ${outbox}_sending ON ${outbox} (conversation_key, claimed_until) WHERE state = 'sending';
+      CREATE INDEX IF NOT EXISTS ${outbox}_active ON ${outbox} (conversation_key, created_at, seq) WHERE state IN ('pending', 'sending');
       CREATE TABLE IF NOT EXISTS ${pauses} (conversation_key TEXT PRIMARY KEY, paused_until INTEGER NOT NULL);`,
     // A dedupe key already stored inserts nothing; RETURNING says whether the event was stored.
     insertEvent: `
@@ -33,29 +36,40 @@ export function toSqliteOutboxSql(prefix: string) {
       INSERT INTO ${outbox} (id, event_id, conversation_key, payload, state, attempts, not_before, created_at)
       VALUES (?1, ?2, ?3, ?4, 'pending', 0, max(?5, coalesce(${pausedUntil('?3')}, ?5)), ?5)`,
     getEvent: `SELECT id, dedupe_key, kind, body, received_at FROM ${events} WHERE id = ?1`,
-    // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Rank 1 is each free conversation's oldest due row.
+    // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Costs in proportion to the conversations with pending
+    // rows, not to the backlog: `conversations` hops from one conversation key to the next through the
+    // index of pending and sending rows (a skip scan), and `heads` takes each free conversation's oldest
+    // due row from the same index. (INDEXED BY: the planner would otherwise walk every due row.)
     claim: `
       UPDATE ${outbox} SET state = 'sending', claimed_by = ?2, claimed_until = ?3, attempts = attempts + 1
       WHERE seq IN (
-        SELECT seq FROM (
-          SELECT o.seq, o.created_at,
-                 row_number() OVER (PARTITION BY o.conversation_key ORDER BY o.created_at, o.seq) AS rank
-          FROM ${outbox} o
-          WHERE o.state IN ('pending', 'sending') AND o.not_before <= ?1 AND (o.state = 'pending' OR o.claimed_until <= ?1)
-            AND NOT EXISTS (SELECT 1 FROM ${outbox} s
-                            WHERE s.conversation_key = o.conversation_key AND s.state = 'sending' AND s.claimed_until > ?1)
-            AND coalesce(${pausedUntil('o.conversation_key')}, ?1) <= ?1)
-        WHERE rank = 1 ORDER BY created_at, seq LIMIT ?4)
+        WITH RECURSIVE conversations(key) AS (
+          SELECT (SELECT conversation_key FROM ${outbox} INDEXED BY ${active} WHERE state IN ('pending', 'sending') ORDER BY conversation_key LIMIT 1)
+          UNION ALL
+          SELECT (SELECT a.conversation_key FROM ${outbox} a INDEXED BY ${active}
+                  WHERE a.state IN ('pending', 'sending') AND a.conversation_key > c.key ORDER BY a.conversation_key LIMIT 1)
+          FROM conversations c WHERE c.key IS NOT NULL),
+        heads AS (
+          SELECT (SELECT h.seq FROM ${outbox} h INDEXED BY ${active}
+                  WHERE h.conversation_key = c.key AND h.state IN ('pending', 'sending') AND h.not_before <= ?1
+                    AND (h.state = 'pending' OR h.claimed_until <= ?1)
+                  ORDER BY h.created_at, h.seq LIMIT 1) AS seq
+          FROM conversations c
+          WHERE c.key IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM ${outbox} s WHERE s.conversation_key = c.key AND s.state = 'sending' AND s.claimed_until > ?1)
+            AND coalesce(${pausedUntil('c.key')}, ?1) <= ?1)
+        SELECT o.seq FROM heads JOIN ${outbox} o ON o.seq = heads.seq ORDER BY o.created_at, o.seq LIMIT ?4)
       RETURNING ${COLUMNS}`,
     // ?1 conversation, ?2 owner, ?3 now, ?4 claimed until, ?5 minimum, ?6 limit: only under the owner's live
     // claim in that conversation, and only when at least ?5 rows are due (one statement: one write lock).
     claimMore: `
       UPDATE ${outbox} SET state = 'sending', claimed_by = ?2, claimed_until = ?4, attempts = attempts + 1
       WHERE seq IN (
-        SELECT seq FROM ${outbox} WHERE conversation_key = ?1 AND state = 'pending' AND not_before <= ?3
-        ORDER BY created_at, seq LIMIT ?6)
+        SELECT seq FROM ${outbox} INDEXED BY ${active} WHERE conversation_key = ?1 AND state IN ('pending', 'sending') AND state = 'pending'
+          AND not_before <= ?3 ORDER BY created_at, seq LIMIT ?6)
         AND EXISTS (SELECT 1 FROM ${outbox} s WHERE s.conversation_key = ?1 AND s.state = 'sending' AND s.claimed_by = ?2 AND s.claimed_until > ?3)
-        AND (SELECT count(*) FROM (SELECT 1 FROM ${outbox} WHERE conversation_key = ?1 AND state = 'pending' AND not_before <= ?3 LIMIT ?5)) >= ?5
+        AND (SELECT count(*) FROM (SELECT 1 FROM ${outbox} INDEXED BY ${active}
+                                   WHERE conversation_key = ?1 AND state IN ('pending', 'sending') AND state = 'pending' AND not_before <= ?3 LIMIT ?5)) >= ?5
       RETURNING ${COLUMNS}`,
     complete: `
       UPDATE ${outbox} SET state = 'done', claimed_by = NULL, claimed_until = NULL
