@@ -69,7 +69,7 @@ export interface RunningBot {
 /** The composition root: store → core → platforms → one HTTP server. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, log } = options;
-  const store = await createStore(config.STORE_URL);
+  const store = await createStore(config.STORE_URL, { onBackgroundError: (error) => log.warn({ err: error }, 'store background work failed') });
   const metrics = createMetrics();
   const inflight = createInflightTracker();
   const settings = createConversationSettings(store);

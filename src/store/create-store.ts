@@ -12,6 +12,8 @@ export interface StoreOptions {
   clock?: Clock;
   /** Namespaces Redis keys (`<prefix>:`) and tables (`<prefix>_claims`, …); default `prb`. Tests pass a unique one. */
   prefix?: string;
+  /** Work the store does on its own (SQLite's WAL checkpoints) failed; the store carries on. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 export const SUPPORTED_STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'] as const;
@@ -25,7 +27,7 @@ export async function createStore(url: string, options: StoreOptions = {}): Prom
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   assertPrefix(prefix);
   const { clock } = options;
-  const backend: BackendOptions = { prefix, now: () => clock?.now() ?? Date.now() };
+  const backend: BackendOptions = { prefix, now: () => clock?.now() ?? Date.now(), onBackgroundError: options.onBackgroundError };
   switch (toScheme(url)) {
     case 'sqlite':
       return createSqliteStore(url.slice('sqlite://'.length), backend);

@@ -7,6 +7,10 @@
  * of events instead of several per event.
  */
 import Database from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
+
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 250;
 
 /** Synchronous statements, for work that runs inside a shared commit. */
 export interface SqliteStatements {
@@ -36,18 +40,23 @@ export interface SqliteDatabase {
  * Opens one connection with a busy timeout (several processes share the file, and writers queue rather
  * than fail with SQLITE_BUSY) and WAL, so readers never block the single writer.
  */
-export async function openSqliteDatabase(file: string, busyTimeoutMs: number): Promise<SqliteDatabase> {
+export async function openSqliteDatabase(file: string, busyTimeoutMs: number, onCheckpointError: (error: Error) => void = () => undefined): Promise<SqliteDatabase> {
   const raw = new Database(file, { timeout: busyTimeoutMs });
+  let checkpointer: Checkpointer | undefined;
   try {
-    raw.pragma('journal_mode = WAL');
+    const wal = raw.pragma('journal_mode = WAL', { simple: true }) === 'wal'; // ':memory:' stays in memory
     // With WAL, NORMAL syncs at checkpoints rather than on every commit: a crashed process loses nothing,
     // a power cut may lose the last commits.
     raw.pragma('synchronous = NORMAL');
+    if (wal) {
+      raw.pragma('wal_autocheckpoint = 0'); // the checkpoint thread does it (sqlite-checkpointer.ts)
+      checkpointer = startCheckpointer(file, { intervalMs: CHECKPOINT_INTERVAL_MS, busyTimeoutMs, onError: (message) => onCheckpointError(new Error(`SQLite checkpoint: ${message}`)) });
+    }
   } catch (error) {
     raw.close();
     throw error;
   }
-  return toSqliteDatabase(raw);
+  return toSqliteDatabase(raw, checkpointer);
 }
 
 interface QueuedWrite {
@@ -56,7 +65,7 @@ interface QueuedWrite {
   reject(error: unknown): void;
 }
 
-function toSqliteDatabase(raw: Database.Database): SqliteDatabase {
+function toSqliteDatabase(raw: Database.Database, checkpointer: Checkpointer | undefined): SqliteDatabase {
   const statements = toStatements(raw);
   const savepoint = raw.prepare('SAVEPOINT queued_write');
   const release = raw.prepare('RELEASE queued_write');
@@ -134,13 +143,13 @@ function toSqliteDatabase(raw: Database.Database): SqliteDatabase {
     all: <Row>(sql: string, params?: unknown[]) => readOrWrite(sql, (s) => s.all<Row>(sql, params)),
     write,
     exec: (sql) => now(() => void raw.exec(sql)),
-    close: () =>
-      now(() => {
-        if (closed) return;
-        commitQueued();
-        closed = true;
-        raw.close();
-      }),
+    async close() {
+      if (closed) return;
+      commitQueued();
+      closed = true;
+      raw.close();
+      await checkpointer?.stop(); // after the last commit, so its final checkpoint takes everything in
+    },
   };
 }
 

@@ -12,6 +12,8 @@ export const PING_TIMEOUT_MS = 2000;
 export interface BackendOptions {
   now: () => number;
   prefix: string;
+  /** Work the store does on its own (SQLite's WAL checkpoints) failed; the store carries on. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 /** The prefix ends up inside SQL identifiers, so only identifier characters are allowed. */

@@ -40,16 +40,9 @@ export interface EventRecorder {
 }
 
 export function createEventRecorder(deps: EventRecorderDependencies): EventRecorder {
-  // The customer ledger feeds `status` and `pending` only: it is written after the webhook is answered, in
-  // order, so its leases and writes stay off the intake's path. A crash can lose its last entries, no event.
-  let ledgerWrites: Promise<void> = Promise.resolve();
-  const noteLater = (event: DomainEvent, eventId: string): void => {
-    const ledger = deps.ledger;
-    if (!ledger) return;
-    ledgerWrites = ledgerWrites.then(() => ledger.note(event, eventId)).catch((error: unknown) => deps.onBackgroundError?.(error));
-  };
+  const afterAnswer = createAfterAnswer(deps);
   return {
-    settled: () => ledgerWrites,
+    settled: afterAnswer.settled,
     async record(event, raw) {
       const fact = factOf(event);
       const known = fact !== undefined && (await deps.facts.isKnown(fact));
@@ -65,8 +58,7 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
       const recorded = await deps.events.recordEvent({ id: eventId, dedupeKey: event.dedupeKey, kind: event.kind, body, receivedAt: deps.now() }, messages);
       if (!recorded) return { outcome: 'duplicate', eventId, notifications: 0 };
       // After the event is stored: a crash in between can only make a fact be told twice, never lost.
-      if (fact) await deps.facts.remember([fact]);
-      if (!known) noteLater(event, eventId);
+      afterAnswer.queue({ event, eventId, fact, ledger: !known });
       if (isUnidentifiedRemoval(event)) {
         await deps.unidentified.add({ eventId, kind: event.kind, at: event.changedAt ?? new Date(deps.now()).toISOString() });
         deps.onUnidentifiedRemoval?.();
@@ -75,6 +67,64 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
       deps.onEvent?.(event);
       return { outcome: known ? 'known' : 'recorded', eventId, notifications: messages.length };
     },
+  };
+}
+
+interface AfterAnswerNote {
+  event: DomainEvent;
+  eventId: string;
+  fact: string | undefined;
+  /** Whether the customer ledger should note the event (not for a fact the partner was already told). */
+  ledger: boolean;
+}
+
+/** At most this many notes are written together. */
+const NOTES_PER_BATCH = 256;
+
+/**
+ * The fact and the customer ledger (which feeds `status` and `pending` only) are written after the webhook
+ * is answered, in batches: what queued while one batch was written goes into the next, so under load the
+ * writes of many events share the store's round trips (and SQLite's commits) instead of queueing one event
+ * at a time. A customer's notes keep their order. A crash can lose the last notes, never an event; a lost
+ * fact can only make it be told twice.
+ */
+function createAfterAnswer(deps: EventRecorderDependencies) {
+  let queued: AfterAnswerNote[] = [];
+  let draining: Promise<void> | undefined;
+
+  async function writeBatch(batch: readonly AfterAnswerNote[]): Promise<void> {
+    const facts = batch.flatMap((note) => (note.fact ? [note.fact] : []));
+    const byCustomer = new Map<string, AfterAnswerNote[]>();
+    for (const note of batch) {
+      if (!note.ledger || !deps.ledger) continue;
+      const key = note.event.customer?.id ?? note.event.customerId ?? '';
+      byCustomer.set(key, [...(byCustomer.get(key) ?? []), note]);
+    }
+    const ledger = deps.ledger;
+    const results = await Promise.allSettled([
+      facts.length > 0 ? deps.facts.remember(facts) : Promise.resolve(),
+      ...[...byCustomer.values()].map(async (notes) => {
+        for (const note of notes) await ledger?.note(note.event, note.eventId);
+      }),
+    ]);
+    for (const result of results) if (result.status === 'rejected') deps.onBackgroundError?.(result.reason);
+  }
+
+  async function drain(): Promise<void> {
+    while (queued.length > 0) {
+      const batch = queued.slice(0, NOTES_PER_BATCH);
+      queued = queued.slice(batch.length);
+      await writeBatch(batch);
+    }
+    draining = undefined;
+  }
+
+  return {
+    queue(note: AfterAnswerNote): void {
+      queued.push(note);
+      draining ??= drain();
+    },
+    settled: (): Promise<void> => draining ?? Promise.resolve(),
   };
 }
 

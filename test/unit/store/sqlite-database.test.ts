@@ -98,6 +98,17 @@ describe('SQLite database wrapper', () => {
     assert.deepEqual(await names(), ['last']);
   });
 
+  it('when writes pile up in the WAL, then the checkpoint thread copies them into the database file', async () => {
+    const { statSync } = await import('node:fs');
+    const before = statSync(file).size;
+    const body = 'x'.repeat(2000);
+    await database.exec('CREATE TABLE blobs (body TEXT)');
+    await Promise.all(Array.from({ length: 200 }, () => database.run('INSERT INTO blobs VALUES (?1)', [body])));
+    const deadline = Date.now() + 5_000;
+    while (statSync(file).size < before + 200 * 2000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(statSync(file).size >= before + 200 * 2000, `the database file stayed at ${statSync(file).size} bytes`);
+  });
+
   it('when parameters are booleans or undefined, then they are stored as 1/0 and NULL', async () => {
     await database.exec('CREATE TABLE flags (flag INTEGER, note TEXT)');
     await database.run('INSERT INTO flags VALUES (?1, ?2), (?3, ?4)', [true, undefined, false, 'x']);
