@@ -35,6 +35,9 @@ export function toSqliteOutboxSql(prefix: string) {
     insertRow: `
       INSERT INTO ${outbox} (id, event_id, conversation_key, payload, state, attempts, not_before, created_at)
       VALUES (?1, ?2, ?3, ?4, 'pending', 0, max(?5, coalesce(${pausedUntil('?3')}, ?5)), ?5)`,
+    // ?1 now. One probe of the due index: most claims find nothing to do, and the claim itself costs a
+    // write lock and a commit.
+    anyDue: `SELECT 1 AS due FROM ${outbox} WHERE state IN ('pending', 'sending') AND not_before <= ?1 LIMIT 1`,
     getEvent: `SELECT id, dedupe_key, kind, body, received_at FROM ${events} WHERE id = ?1`,
     // ?1 now, ?2 owner, ?3 claimed until, ?4 limit. Costs in proportion to the conversations with pending
     // rows, not to the backlog: `conversations` hops from one conversation key to the next through the

@@ -85,6 +85,7 @@ function createOutbox({ database, sql, assertOpen }: Context, sweep: () => Promi
       const claim = toClaim(now, limit, claimMs);
       if (claim.limit === 0) return [];
       await sweep();
+      if (!(await database.get(sql.anyDue, [claim.now]))) return [];
       // One UPDATE decides and writes. A write statement takes the file's write lock before its first
       // read (what BEGIN IMMEDIATE does for a multi-statement transaction), so no other connection can
       // commit a claim between its "no live claim in this conversation" check and its write. Being a
