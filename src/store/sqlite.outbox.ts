@@ -86,10 +86,8 @@ function createOutbox({ database, sql, assertOpen }: Context, sweep: () => Promi
       if (claim.limit === 0) return [];
       await sweep();
       if (!(await database.get(sql.anyDue, [claim.now]))) return [];
-      // One UPDATE decides and writes. A write statement takes the file's write lock before its first
-      // read (what BEGIN IMMEDIATE does for a multi-statement transaction), so no other connection can
-      // commit a claim between its "no live claim in this conversation" check and its write. Being a
-      // single step, it also never holds the lock while waiting for a libuv thread for its next statement.
+      // One UPDATE decides and writes, inside the shared commit's BEGIN IMMEDIATE: no other connection can
+      // commit a claim between its "no live claim in this conversation" check and its write.
       const claimed = await database.all<SqlOutboxRow>(sql.claim, [claim.now, owner, claim.claimedUntil, claim.limit]);
       return sortByAge(claimed).map(fromSqlRow);
     },
