@@ -7,7 +7,7 @@ import { buildSlashCommandRequest } from '../../fakes/slack-request.ts';
 import { FAKE_BOT_APP_ID, FAKE_TENANT_ID } from '../../fakes/teams-activity.ts';
 import { PRODUCTION_CERT_PREFIX } from '../../support/webhook-certificate-variants.ts';
 import { fixtureText, startCertServer, type CertServer } from '../../unit/integrations/webhook/support.ts';
-import { SENTINELS } from './sentinels.ts';
+import { PARTNER_CENTER_CLIENT_SECRET_SENTINEL, REFRESH_TOKEN_SENTINEL, SENTINELS, SLACK_SIGNING_SECRET_SENTINEL, WEBHOOK_TOKEN_SENTINEL } from './sentinels.ts';
 
 /** The folders of the certificate server the bot may fetch from (plus Microsoft's production prefix). */
 export const CERT_FOLDERS = ['/cert/', '/fixtures/', '/redirect/'] as const;
