@@ -34,7 +34,7 @@ export interface LiveBot {
  * (accepting only the sentinel client secret and refresh token), webhook certificates come from the loopback
  * certificate server under configured prefixes, Teams tokens are checked against the loopback OpenID fake.
  */
-export async function startLiveBot(): Promise<LiveBot> {
+export async function startLiveBot(env: NodeJS.ProcessEnv = {}): Promise<LiveBot> {
   const simulator = await startSimulator({ clientSecret: PARTNER_CENTER_CLIENT_SECRET_SENTINEL, refreshToken: REFRESH_TOKEN_SENTINEL });
   const certServer = await startCertServer();
   const openId = createFakeBotOpenId();
@@ -55,6 +55,7 @@ export async function startLiveBot(): Promise<LiveBot> {
       MicrosoftAppType: 'SingleTenant',
       MicrosoftAppTenantId: FAKE_TENANT_ID,
       POLL_INTERVAL_MINUTES: '0',
+      ...env,
     },
     { teamsAuthOverrides: openId.authOverrides(), partnerCenterTuning: PARTNER_CENTER_TUNING },
   );
