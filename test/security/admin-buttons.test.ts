@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { SAMPLE_CUSTOMERS } from '../../src/simulator/seed.ts';
 import { SLACK_ADMIN_USER, SLACK_SIGNING_SECRET, startBotUnderTest, type BotUnderTest } from '../component/support/bot-under-test.ts';
 import { buildBlockActionsRequest, buildSlashCommandRequest } from '../fakes/slack-request.ts';
-import { buildAdaptiveCardInvoke, buildCardSubmitMessage, buildPersonalMessage } from '../fakes/teams-activity.ts';
-import { describeSnapshot, snapshotStore } from './support/store-snapshot.ts';
+import { buildAdaptiveCardInvoke, buildCardSubmitMessage, buildPersonalMessage, FAKE_USER_AAD_ID } from '../fakes/teams-activity.ts';
+import { invitationIdIn } from './support/invitation-card.ts';
+import { assertStoreUnchanged, observeStore } from './support/store-snapshot.ts';
 
 const NON_ADMIN_AAD = '6e0b9c4d-1f2a-4b3c-9d8e-0f1a2b3c4d5e';
 const NON_ADMIN_SLACK = 'U0NOTADMIN';
@@ -30,11 +31,8 @@ describe('security: card buttons for admins are refused at click time for everyo
 
   /** Runs `clicks`, then proves each answer was the admin-only refusal and the store did not change. */
   async function assertRefusedWithoutChange(clicks: () => Promise<string[]>): Promise<void> {
-    const before = await snapshotStore(harness.storeFile);
-    const answers = await clicks();
+    const answers = await assertStoreUnchanged(harness.storeFile, clicks);
     for (const answer of answers) assert.match(answer, ADMIN_ONLY);
-    const after = await snapshotStore(harness.storeFile);
-    assert.equal(after, before, `the store changed: ${describeSnapshot(before)} → ${describeSnapshot(after)}`);
   }
 
   describe('Teams', () => {
@@ -62,17 +60,15 @@ describe('security: card buttons for admins are refused at click time for everyo
     }
 
     it('when a non-admin saves the invitation text for the whole tenant, then it is refused and nothing changes', async () => {
-      const card = JSON.stringify(harness.connector.activities()[0]);
-      const invitationId = /invitationId\\?"\s*:\s*\\?"([^"\\]+)/.exec(card)?.[1];
-      assert.ok(invitationId);
+      const invitationId = invitationIdIn(harness.connector.activities()[0]);
       const save = { action: 'invitation.save', invitationId, scope: 'tenant', paragraph1: 'Changed for everyone', paragraph2: 'x' };
       await assertRefusedWithoutChange(async () => [await teamsClick(save, NON_ADMIN_AAD, 'submit'), await teamsClick(save, NON_ADMIN_AAD, 'execute')]);
     });
 
     it('when the admin clicks subscribe, then it is done (so the refusals above fail for their own reason)', async () => {
-      const before = await snapshotStore(harness.storeFile);
-      assert.doesNotMatch(await teamsClick({ action: 'command', text: 'subscribe all' }, '3a9d7e2c-6b4f-4c1a-8e5d-7f0a1b2c3d4e', 'execute'), ADMIN_ONLY);
-      assert.notEqual(await snapshotStore(harness.storeFile), before);
+      const { result, changed } = await observeStore(harness.storeFile, () => teamsClick({ action: 'command', text: 'subscribe all' }, FAKE_USER_AAD_ID, 'execute'));
+      assert.doesNotMatch(result, ADMIN_ONLY);
+      assert.ok(changed);
     });
   });
 
@@ -100,9 +96,9 @@ describe('security: card buttons for admins are refused at click time for everyo
       }));
 
     it('when the admin clicks subscribe, then it is done (so the refusals above fail for their own reason)', async () => {
-      const before = await snapshotStore(harness.storeFile);
-      assert.doesNotMatch(await slackClick({ action: 'command', text: 'subscribe gdap' }, SLACK_ADMIN_USER), ADMIN_ONLY);
-      assert.notEqual(await snapshotStore(harness.storeFile), before);
+      const { result, changed } = await observeStore(harness.storeFile, () => slackClick({ action: 'command', text: 'subscribe gdap' }, SLACK_ADMIN_USER));
+      assert.doesNotMatch(result, ADMIN_ONLY);
+      assert.ok(changed);
     });
   });
 });

@@ -3,6 +3,7 @@ import { createRelationshipRequestUrl } from '../../src/simulator/customers.rout
 import { SIMULATOR_PARTNER_TENANT_ID } from '../../src/simulator/defaults.ts';
 import { SLACK_SIGNING_SECRET, startBotUnderTest, type BotUnderTest } from '../component/support/bot-under-test.ts';
 import { buildAppMentionRequest, buildBlockActionsRequest, buildDirectMessageRequest, buildSlashCommandRequest, type SignedSlackRequest } from '../fakes/slack-request.ts';
+import { INVITATION_ACTIONS, invitationIdIn } from './support/invitation-card.ts';
 import { buildCardSubmitMessage, buildChannelMessage, buildGroupChatMessage, buildPersonalMessage, FAKE_TENANT_ID, type ConversationType } from '../fakes/teams-activity.ts';
 
 const LINK = createRelationshipRequestUrl(SIMULATOR_PARTNER_TENANT_ID);
@@ -15,13 +16,6 @@ const signingSecret = SLACK_SIGNING_SECRET;
 function carriesLink(value: unknown): boolean {
   const text = JSON.stringify(value);
   return [LINK, 'partnerId=', 'partnerId%3D', 'invType', SIMULATOR_PARTNER_TENANT_ID].some((needle) => text.includes(needle));
-}
-
-/** The invitation id bound to a card's buttons (Teams card or Slack blocks). */
-function invitationIdIn(value: unknown): string {
-  const id = /invitationId\\?"\s*:\s*\\?"([^"\\]+)/.exec(JSON.stringify(value))?.[1];
-  assert.ok(id, 'the card carries an invitation id');
-  return id;
 }
 
 describe('security: the invitation link is never posted outside allow-listed, internal conversations', function () {
@@ -101,7 +95,7 @@ describe('security: the invitation link is never posted outside allow-listed, in
     assert.ok(carriesLink(card), 'the allowed personal chat got the link (so the refusals below fail for their own reason)');
     const invitationId = invitationIdIn(card);
     harness.connector.reset();
-    for (const action of ['invitation.edit', 'invitation.copy', 'invitation.cancel', 'invitation.reset', 'invitation.save']) {
+    for (const action of INVITATION_ACTIONS) {
       await click('personal', { action, invitationId, paragraph1: 'x' }, OTHER_TENANT);
       await click('groupChat', { action, invitationId, paragraph1: 'x' });
     }
@@ -116,7 +110,7 @@ describe('security: the invitation link is never posted outside allow-listed, in
     const invitationId = invitationIdIn(card);
     harness.connector.reset();
     harness.connector.addMember({ id: '29:outsider', name: 'Outside Person', aadObjectId: 'o-1', tenantId: OTHER_TENANT });
-    for (const action of ['invitation.edit', 'invitation.copy', 'invitation.cancel', 'invitation.reset', 'invitation.save']) await click('groupChat', { action, invitationId, paragraph1: 'x' });
+    for (const action of INVITATION_ACTIONS) await click('groupChat', { action, invitationId, paragraph1: 'x' });
     const replies = await harness.connector.waitForActivities(5);
     assert.ok(replies.every((reply) => /outside people/.test(JSON.stringify(reply))));
     assert.equal(carriesLink(everythingSent()), false);
@@ -131,11 +125,11 @@ describe('security: the invitation link is never posted outside allow-listed, in
     const replica = await startBotUnderTest({ POLL_INTERVAL_MINUTES: '0', STORE_URL: `sqlite://${harness.storeFile}` });
     try {
       replica.slack.setChannel({ id: 'C0FAKECHAN', is_ext_shared: true });
-      for (const action of ['invitation.edit', 'invitation.copy', 'invitation.cancel', 'invitation.reset']) {
+      for (const action of INVITATION_ACTIONS) {
         const request = buildBlockActionsRequest({ signingSecret, actionId: action, value: JSON.stringify({ action, invitationId }), messageTs: '1700000000.000100' });
         await replica.post('/slack/events', request.body, request.headers);
       }
-      const refusals = await replica.slack.waitForCalls('chat.postEphemeral', 4);
+      const refusals = await replica.slack.waitForCalls('chat.postEphemeral', INVITATION_ACTIONS.length);
       assert.ok(refusals.every((call) => /outside people/.test(JSON.stringify(call.args))));
       assert.equal(carriesLink(replica.slack.calls.map((call) => call.args)), false);
     } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { startBotUnderTest, type BotUnderTest } from '../component/support/bot-under-test.ts';
 import { createFakeBotOpenId, generateSigningKey, type FakeBotOpenId } from '../fakes/fake-bot-openid.ts';
 import { buildAdaptiveCardInvoke, buildPersonalMessage, FAKE_BOT_APP_ID, FAKE_TENANT_ID } from '../fakes/teams-activity.ts';
-import { describeSnapshot, snapshotStore } from './support/store-snapshot.ts';
+import { assertStoreUnchanged, observeStore } from './support/store-snapshot.ts';
 import { TEAMS_APP_PASSWORD } from './support/sentinels.ts';
 
 const OTHER_APP_ID = '0b6f1c2d-3e4a-4b5c-8d6e-7f8091a2b3c4';
@@ -51,27 +51,27 @@ describe('security: Teams requests need a Bot Framework token for our app id', f
 
   for (const { when, authorization } of refusals) {
     it(`when ${when}, then 401, nothing is stored and the connector is never called`, async () => {
-      const before = await snapshotStore(harness.storeFile);
       const calls = harness.connector.calls.length;
       const header = authorization();
-      for (const activity of [helpInvoke(), buildPersonalMessage({ serviceUrl: harness.connector.url, text: 'help' })]) {
-        const response = await harness.post('/api/messages', activity, header === undefined ? {} : { authorization: header });
-        assert.equal(response.status, 401, `${activity.type}: ${await response.text()}`);
-      }
-      const after = await snapshotStore(harness.storeFile);
-      assert.equal(after, before, `the store changed: ${describeSnapshot(before)} → ${describeSnapshot(after)}`);
+      await assertStoreUnchanged(harness.storeFile, async () => {
+        for (const activity of [helpInvoke(), buildPersonalMessage({ serviceUrl: harness.connector.url, text: 'help' })]) {
+          const response = await harness.post('/api/messages', activity, header === undefined ? {} : { authorization: header });
+          assert.equal(response.status, 401, `${activity.type}: ${await response.text()}`);
+        }
+      });
       assert.equal(harness.connector.calls.length, calls);
     });
   }
 
   it('when the token is valid for our app id and this serviceUrl, then the activity is taken and answered (so the refusals above fail for their own reason)', async () => {
-    const before = await snapshotStore(harness.storeFile);
-    const response = await harness.post('/api/messages', helpInvoke(), { authorization: `Bearer ${openId.tokenFor(FAKE_BOT_APP_ID, harness.connector.url)}` });
+    const { result: response, changed } = await observeStore(harness.storeFile, () =>
+      harness.post('/api/messages', helpInvoke(), { authorization: `Bearer ${openId.tokenFor(FAKE_BOT_APP_ID, harness.connector.url)}` }),
+    );
     assert.equal(response.status, 200);
     const body = (await response.json()) as { statusCode?: number; type?: string; value?: unknown };
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(JSON.stringify(body.value), /subscribe/, 'the help card lists the commands');
-    assert.notEqual(await snapshotStore(harness.storeFile), before, 'the conversation reference was remembered');
+    assert.ok(changed, 'the conversation reference was remembered');
     assert.ok(openId.fetches >= 2, 'the keys came from the fake metadata');
   });
 });

@@ -4,6 +4,7 @@ import { SLACK_ADMIN_USER, SLACK_SIGNING_SECRET, startBotUnderTest, type BotUnde
 import { webhookClient } from '../component/support/webhook-client.ts';
 import { buildSlashCommandRequest } from '../fakes/slack-request.ts';
 import { buildCardSubmitMessage, buildPersonalMessage } from '../fakes/teams-activity.ts';
+import { invitationIdIn } from './support/invitation-card.ts';
 
 const events = createWebhookEventBuilders();
 /** A customer-controlled company name trying every way to ping, link, format, inject or reorder. */
@@ -109,7 +110,7 @@ describe('security: untrusted names are inert on both platforms', function () {
     const count = harness.connector.activities().length;
     await harness.post('/api/messages', buildPersonalMessage({ serviceUrl: harness.connector.url, text: 'request relationship' }));
     const [card] = (await harness.connector.waitForActivities(count + 1)).slice(count);
-    const invitationId = /invitationId\\?"\s*:\s*\\?"([^"\\]+)/.exec(JSON.stringify(card))?.[1];
+    const invitationId = invitationIdIn(card);
     await harness.post('/api/messages', buildCardSubmitMessage({ serviceUrl: harness.connector.url, replyToId: 'card-1', value: { action: 'invitation.save', invitationId, paragraph1: HOSTILE_NAME, paragraph2: HOSTILE_NAME } }));
     const saved = (await harness.connector.waitForActivities(count + 2)).slice(count + 1)[0];
     assertInertInTeamsCard(saved?.attachments?.[0]?.content);

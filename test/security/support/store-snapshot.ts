@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import sqlite3 from 'sqlite3';
 
 /**
@@ -28,4 +29,19 @@ export function describeSnapshot(snapshot: string): string {
   return Object.entries(dump)
     .map(([name, rows]) => `${name}=${rows.length}`)
     .join(' ');
+}
+
+/** Runs `act` between two snapshots of the store in `file`. */
+export async function observeStore<T>(file: string, act: () => Promise<T>, ignore: readonly string[] = []): Promise<{ result: T; changed: boolean; change: string }> {
+  const before = await snapshotStore(file, ignore);
+  const result = await act();
+  const after = await snapshotStore(file, ignore);
+  return { result, changed: after !== before, change: `${describeSnapshot(before)} → ${describeSnapshot(after)}` };
+}
+
+/** Runs `act` and fails when it changed anything the store holds; resolves with what `act` resolved with. */
+export async function assertStoreUnchanged<T>(file: string, act: () => Promise<T>, ignore: readonly string[] = []): Promise<T> {
+  const { result, changed, change } = await observeStore(file, act, ignore);
+  assert.ok(!changed, `the store changed: ${change}`);
+  return result;
 }
