@@ -10,7 +10,7 @@ import { startLiveBot, type LiveBot } from './support/live-bot.ts';
 import { SLACK_SIGNING_SECRET_SENTINEL, WEBHOOK_TOKEN_SENTINEL } from './support/sentinels.ts';
 import { observeStore } from './support/store-snapshot.ts';
 
-const RUNS = { numRuns: 120 };
+const RUNS = { numRuns: 100 };
 const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'expect', 'upgrade', 'keep-alive', 'te', 'trailer', 'authorization', 'x-slack-signature', 'x-slack-request-timestamp']);
 
 /** Header values fetch can send: printable ASCII, no CR/LF. */

@@ -118,7 +118,7 @@ describe('security: Partner Center webhooks, every certificate-URL and header va
         fc.pre(!exactlyAllowed.has(normalise(url)) && !/[\r\n]/.test(url));
         await assertRefused(setHeader(signed, 'x-ms-certificate-url', url), 401);
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
     assert.ok(bot.certServer.requested().length > fetchedBefore, 'some runs reached the certificate fetch');
     assert.deepEqual(fetchedOutsideFolders(), []);
