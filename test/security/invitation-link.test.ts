@@ -36,6 +36,14 @@ describe('security: the invitation link is never posted outside allow-listed, in
     return harness.post('/api/messages', activity);
   };
   const slack = (request: SignedSlackRequest) => harness.post('/slack/events', request.body, request.headers);
+  /** An invitation card in an allowed, internal conversation (the link shown, so refusals fail for their own reason); its id. */
+  const postTeamsInvitation = async (scope: ConversationType): Promise<string> => {
+    await teams(scope, 'request relationship');
+    const [card] = await harness.connector.waitForActivities(1);
+    assert.ok(carriesLink(card), `the ${scope} conversation got the link`);
+    harness.connector.reset();
+    return invitationIdIn(card);
+  };
   const click = (scope: ConversationType, value: Record<string, unknown>, tenantId = FAKE_TENANT_ID) =>
     harness.post('/api/messages', buildCardSubmitMessage({ serviceUrl: harness.connector.url, replyToId: 'card-1', scope, tenantId, value }));
 
@@ -90,11 +98,7 @@ describe('security: the invitation link is never posted outside allow-listed, in
   }
 
   it('when the buttons of a real invitation card are clicked from a tenant that is not allowed or from another conversation, then no link comes back', async () => {
-    await teams('personal', 'request relationship');
-    const [card] = await harness.connector.waitForActivities(1);
-    assert.ok(carriesLink(card), 'the allowed personal chat got the link (so the refusals below fail for their own reason)');
-    const invitationId = invitationIdIn(card);
-    harness.connector.reset();
+    const invitationId = await postTeamsInvitation('personal');
     for (const action of INVITATION_ACTIONS) {
       await click('personal', { action, invitationId, paragraph1: 'x' }, OTHER_TENANT);
       await click('groupChat', { action, invitationId, paragraph1: 'x' });
@@ -104,11 +108,7 @@ describe('security: the invitation link is never posted outside allow-listed, in
   });
 
   it('when a Teams group chat gained an outside member after the card was posted, then its buttons no longer bring the link back', async () => {
-    await teams('groupChat', 'request relationship');
-    const [card] = await harness.connector.waitForActivities(1);
-    assert.ok(carriesLink(card), 'internal group chat: the link was shown');
-    const invitationId = invitationIdIn(card);
-    harness.connector.reset();
+    const invitationId = await postTeamsInvitation('groupChat');
     harness.connector.addMember({ id: '29:outsider', name: 'Outside Person', aadObjectId: 'o-1', tenantId: OTHER_TENANT });
     for (const action of INVITATION_ACTIONS) await click('groupChat', { action, invitationId, paragraph1: 'x' });
     const replies = await harness.connector.waitForActivities(5);
