@@ -18,6 +18,8 @@ export function createInvitationActions(deps: InvitationDependencies): Record<st
     async (context) => {
       const request = await deps.requests.get(String(context.data.invitationId ?? ''));
       if (!request || !isSameConversation(request, context.event)) return errorReply(context.locale, 'INVITATION.NOT_FOUND');
+      // Every button re-renders the link: check again, the conversation may have let outsiders in since.
+      if (await isExternal(context.event)) return errorReply(context.locale, 'INVITATION.EXTERNAL_CONVERSATION');
       return handle(context, request);
     };
   const show = (context: ActionContext, request: InvitationRequest, options: ViewOptions = {}) => rerender(deps, context, request, options);
@@ -39,6 +41,10 @@ export function createInvitationActions(deps: InvitationDependencies): Record<st
       return show(context, request);
     }),
   };
+}
+
+async function isExternal(event: ChatEvent): Promise<boolean> {
+  return Boolean(event.address.external || (await event.isExternal?.()));
 }
 
 /** A button only acts on a request made in the same conversation (the card may have been forwarded). */

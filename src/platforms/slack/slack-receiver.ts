@@ -87,8 +87,11 @@ export class SlackReceiver implements Receiver {
       const work = app.processEvent(event).then(
         () => answer({ status: 200 }),
         (error: unknown) => {
-          this.options.log.error({ err: error, platform: 'slack' }, 'slack listener failed');
-          answer({ status: 500 });
+          // Listeners ack first, so a failure before any ack is Bolt failing to read the body (a signed but
+          // malformed payload, e.g. a view_submission without `view`): the request's fault, not ours.
+          if (answered) this.options.log.error({ err: error, platform: 'slack' }, 'slack listener failed');
+          else this.options.log.warn({ err: error, platform: 'slack' }, 'slack request refused: Bolt could not read the body');
+          answer({ status: 400, body: { error: 'unreadable body' } });
         },
       );
       void this.options.inflight.track(work.finally(() => clearTimeout(timer)));

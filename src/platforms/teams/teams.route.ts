@@ -22,12 +22,23 @@ async function runActivity(adapter: TeamsAdapter, activity: Activity, logic: Tea
     const invoke = await adapter.handleActivity(authHeader, activity, logic);
     return { status: invoke?.status ?? 200, body: invoke?.body as object | undefined };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 401) {
+    if (isAuthenticationFailure(error)) {
       log.warn({ platform: 'teams', reason: (error as Error).message }, 'teams request refused: not authenticated');
       return { status: 401, body: { error: 'unauthorized' } };
     }
     throw error;
   }
+}
+
+/**
+ * botbuilder throws its AuthenticationError (statusCode 401) for most bad tokens, but lets jsonwebtoken's
+ * own errors through untouched (bad signature, `alg` other than RS256, not yet valid, truncated token):
+ * those are refusals too, never a server error.
+ */
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+function isAuthenticationFailure(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 401 || JWT_ERRORS.has((error as Error).name);
 }
 
 function parseActivity(request: HttpRequest): Activity | undefined {

@@ -19,6 +19,8 @@ export interface BotUnderTest {
   slack: FakeSlackApi;
   logs: CapturedLog;
   url: string;
+  /** The SQLite file behind the store (security tests read it to prove a request changed nothing). */
+  storeFile: string;
   post(route: string, body: string | object, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -27,15 +29,16 @@ export interface BotUnderTest {
  * The real bot, in-process, on 127.0.0.1 with a fresh SQLite file, talking to the loopback fakes of the
  * Bot Connector and the Slack Web API. `env` overrides any setting.
  */
-export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pick<BotOptions, 'partnerCenterTuning' | 'deliveryTuning'> = {}): Promise<BotUnderTest> {
+export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pick<BotOptions, 'partnerCenterTuning' | 'deliveryTuning' | 'teamsAuthOverrides'> = {}): Promise<BotUnderTest> {
   const connector = createFakeBotConnector();
   const slack = createFakeSlackApi();
   await Promise.all([connector.start(), slack.start()]);
   const folder = mkdtempSync(path.join(tmpdir(), 'bot-test-'));
   const logs = captureLog();
+  const storeFile = path.join(folder, 'bot.sqlite');
   const config = readConfig({
     PORT: '0',
-    STORE_URL: `sqlite://${path.join(folder, 'bot.sqlite')}`,
+    STORE_URL: `sqlite://${storeFile}`,
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -59,6 +62,7 @@ export async function startBotUnderTest(env: NodeJS.ProcessEnv = {}, options: Pi
     slack,
     logs,
     url: bot.url,
+    storeFile,
     post,
     async stop() {
       await bot.stop();

@@ -65,7 +65,16 @@ export function startNpm(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Bo
 
 /** Runs `npm start` expecting it to refuse: resolves with its exit code and output. */
 export function runNpmStartToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runToExit('npm', ['start', '--silent'], env);
+}
+
+/** Runs the entry point itself (`node --import tsx src/main.ts`, what `npm start` runs) expecting it to refuse. */
+export function runMainToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return runToExit(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+}
+
+function runToExit(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -31,7 +31,7 @@ describe('invitation card actions', () => {
   let store: Store;
   let deps: InvitationDependencies;
   let invitationId: string;
-  let click: (name: string, data: Record<string, unknown>, options?: { isAdmin?: boolean; conversationId?: string }) => Promise<Reply | undefined>;
+  let click: (name: string, data: Record<string, unknown>, options?: { isAdmin?: boolean; conversationId?: string; external?: boolean }) => Promise<Reply | undefined>;
 
   beforeEach(async () => {
     store = await createStore('sqlite://:memory:');
@@ -46,7 +46,12 @@ describe('invitation card actions', () => {
     invitationId = String(reply.data.invitationId);
     const actions = createInvitationActions(deps);
     click = (name, data, options = {}) =>
-      actions[name]!({ event: event(options.conversationId), locale: 'en', isAdmin: options.isAdmin ?? false, data: { invitationId, ...data } });
+      actions[name]!({
+        event: { ...event(options.conversationId), isExternal: async () => options.external ?? false },
+        locale: 'en',
+        isAdmin: options.isAdmin ?? false,
+        data: { invitationId, ...data },
+      });
   });
   afterEach(() => store.close());
 
@@ -85,5 +90,13 @@ describe('invitation card actions', () => {
     const reply = await click('invitation.save', { paragraph1: 'a', paragraph2: 'b' }, { conversationId: 'C-other' });
     assert.equal(reply?.data.code, 'INVITATION.NOT_FOUND');
     assert.equal(await deps.texts.get(event('C-other').address), undefined);
+  });
+
+  it('when the conversation has let outsiders in since the card was posted, then no button brings the link back', async () => {
+    for (const name of ['invitation.edit', 'invitation.copy', 'invitation.cancel', 'invitation.reset', 'invitation.save']) {
+      const reply = await click(name, { paragraph1: 'a' }, { external: true });
+      assert.equal(reply?.data.code, 'INVITATION.EXTERNAL_CONVERSATION', name);
+      assert.doesNotMatch(JSON.stringify(reply), /partnerId=/, name);
+    }
   });
 });

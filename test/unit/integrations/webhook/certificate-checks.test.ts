@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { UNTRUSTED_CERTIFICATES } from '../../../support/webhook-certificate-variants.ts';
 import { createHarness, CUSTOMER, fixture, fixtureText, startCertServer, type CertServer, type HarnessOptions } from './support.ts';
 
 describe('webhook verifier: certificate checks', () => {
@@ -38,15 +39,7 @@ describe('webhook verifier: certificate checks', () => {
     assert.deepEqual(await harness.verify(signed), { ok: false, status: 401, reason: 'certificate not trusted' });
   });
 
-  const rejected: Array<[string, string, string, string]> = [
-    ['issued by a look-alike CA nobody trusts', 'other-signing.cer', 'other-signing.key.pem', 'certificate not trusted'],
-    ['self-signed', 'self-signed.cer', 'self-signed.key.pem', 'certificate not trusted'],
-    ['"issued" by a leaf that is not a CA', 'leaf-signed-by-leaf.cer', 'other-signing.key.pem', 'certificate not trusted'],
-    ['for another organisation', 'wrong-org-signing.cer', 'simulator-signing.key.pem', 'certificate organisation mismatch'],
-    ['expired', 'expired-signing.cer', 'simulator-signing.key.pem', 'certificate expired'],
-    ['an EC key, not RSA', 'ec-signing.cer', 'ec-signing.key.pem', 'certificate key not accepted'],
-  ];
-  for (const [when, certificate, key, reason] of rejected) {
+  for (const [when, certificate, key, reason] of UNTRUSTED_CERTIFICATES) {
     it(`when the certificate is ${when}, then 401 '${reason}'`, async () => {
       assert.deepEqual(await verdict(certificate, key), { ok: false, status: 401, reason });
     });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { checkCertificateUrl, isLoopbackHost, normaliseCertificateUrlPrefixes } from '../../../../src/integrations/partner-center/webhook/certificate-url.ts';
+import { PRODUCTION_CERT_PREFIX as PRODUCTION, REFUSED_CERTIFICATE_URLS } from '../../../support/webhook-certificate-variants.ts';
 import { createHarness, CUSTOMER, startCertServer, type CertServer, type Harness } from './support.ts';
-
-const PRODUCTION = 'https://3psostorageacct.blob.core.windows.net/cert/';
 
 describe('webhook verifier: certificate URL allow-list', () => {
   let server: CertServer;
@@ -21,42 +20,7 @@ describe('webhook verifier: certificate URL allow-list', () => {
     return harness.verify({ ...signed, headers: { ...signed.headers, 'x-ms-certificate-url': certificateUrl } });
   }
 
-  const refused: Array<[string, string]> = [
-    ['http on a public host', 'http://3psostorageacct.blob.core.windows.net/cert/x.cer'],
-    ['another host', 'https://evil.example/cert/x.cer'],
-    ['the allowed host as a path on another host', 'https://evil.example/3psostorageacct.blob.core.windows.net/cert/x.cer'],
-    ['the allowed host as a prefix of another host', 'https://3psostorageacct.blob.core.windows.net.evil.example/cert/x.cer'],
-    ['a look-alike host', 'https://3psostorageacct-blob.core.windows.net/cert/x.cer'],
-    ['userinfo', 'https://user:pass@3psostorageacct.blob.core.windows.net/cert/x.cer'],
-    ['userinfo pointing elsewhere', 'https://3psostorageacct.blob.core.windows.net@evil.example/cert/x.cer'],
-    ['an explicit port on https', 'https://3psostorageacct.blob.core.windows.net:8443/cert/x.cer'],
-    ['a query', 'https://3psostorageacct.blob.core.windows.net/cert/x.cer?sv=1'],
-    ['an empty query', 'https://3psostorageacct.blob.core.windows.net/cert/x.cer?'],
-    ['a fragment', 'https://3psostorageacct.blob.core.windows.net/cert/x.cer#a'],
-    ['..', 'https://3psostorageacct.blob.core.windows.net/cert/../other/x.cer'],
-    ['.. that stays inside the folder', 'https://3psostorageacct.blob.core.windows.net/cert/a/../x.cer'],
-    ['%2e%2e', 'https://3psostorageacct.blob.core.windows.net/cert/%2e%2e/x.cer'],
-    ['%2f', 'https://3psostorageacct.blob.core.windows.net/cert/a%2fx.cer'],
-    ['%2F (upper case)', 'https://3psostorageacct.blob.core.windows.net/cert/a%2Fx.cer'],
-    ['%5c', 'https://3psostorageacct.blob.core.windows.net/cert/a%5cx.cer'],
-    ['a backslash', 'https://3psostorageacct.blob.core.windows.net/cert\\x.cer'],
-    ['a name not ending in .cer', 'https://3psostorageacct.blob.core.windows.net/cert/x.pem'],
-    ['.cer only in the middle', 'https://3psostorageacct.blob.core.windows.net/cert/x.cer/y'],
-    ['the folder itself', PRODUCTION],
-    ['a parent folder', 'https://3psostorageacct.blob.core.windows.net/x.cer'],
-    ['a sibling folder sharing the prefix text', 'https://3psostorageacct.blob.core.windows.net/certs/x.cer'],
-    ['a tab inside', 'https://3psostorageacct.blob.core.windows.net/ce\trt/x.cer'],
-    ['a percent escape in the name', 'https://3psostorageacct.blob.core.windows.net/cert/x%41.cer'],
-    ['a hidden file', 'https://3psostorageacct.blob.core.windows.net/cert/.x.cer'],
-    ['a double slash', 'https://3psostorageacct.blob.core.windows.net/cert//x.cer'],
-    ['another scheme', 'ftp://3psostorageacct.blob.core.windows.net/cert/x.cer'],
-    ['file:', 'file:///cert/x.cer'],
-    ['not a URL', 'x.cer'],
-    ['a relative path', '/cert/x.cer'],
-    ['a loopback host that is not configured', 'http://127.0.0.2/cert/x.cer'],
-    ['a redirect path', 'https://3psostorageacct.blob.core.windows.net/cert/x.cer/../../redirect?to=x.cer'],
-  ];
-  for (const [when, url] of refused) {
+  for (const [when, url] of REFUSED_CERTIFICATE_URLS) {
     it(`when the certificate URL has ${when}, then 401 without any fetch`, async () => {
       assert.deepEqual(await verdictFor(url), { ok: false, status: 401, reason: 'certificate url not allowed' });
       assert.deepEqual(harness.fetched, []);

@@ -33,6 +33,8 @@ export function toRequest(signed: SignedWebhook): WebhookRequest & { headers: Re
 export interface CertServer {
   url: string;
   hits(path: string): number;
+  /** Every path asked for, in order. */
+  requested(): string[];
   stop(): Promise<void>;
 }
 
@@ -55,10 +57,12 @@ const BEHAVIOURS: Record<string, (response: http.ServerResponse) => void> = {
 
 export async function startCertServer(): Promise<CertServer> {
   const counts = new Map<string, number>();
+  const requested: string[] = [];
   const files = new Set(readdirSync(FIXTURES).filter((name) => name.endsWith('.cer')));
   const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x.invalid').pathname;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    requested.push(path);
     if (serveCertificate(request, response)) return;
     const name = path.startsWith('/fixtures/') ? path.slice('/fixtures/'.length) : '';
     if (files.has(name)) return void response.writeHead(200).end(fixture(name));
@@ -70,6 +74,7 @@ export async function startCertServer(): Promise<CertServer> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits: (path) => counts.get(path) ?? 0,
+    requested: () => [...requested],
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
