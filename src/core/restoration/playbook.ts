@@ -106,6 +106,8 @@ export function createPlaybook(deps: PlaybookDependencies) {
     async onEvent(event: DomainEvent): Promise<void> {
       const customerId = event.customer?.id ?? event.customerId;
       if ((event.kind === 'accepted' || event.kind === 'accepted-indirect') && customerId) {
+        // Most acceptances have no playbook: a read, rather than the update's lease, finds that out.
+        if (!(await deps.restorations.get(customerId))) return;
         await deps.restorations.update(customerId, (state) => state && resellerRestored(state, now()));
         return;
       }
