@@ -52,6 +52,7 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
     registers: [deps.metrics.registry],
   });
   registerOutboxGauge(deps);
+  const claimMs = deps.tuning?.claimMs ?? deps.config.OUTBOX_CLAIM_SECONDS * 1000;
   const deliver = createTimelineDelivery({
     sender: routeByPlatform(deps.senders),
     timelines: createTimelineStore(deps.store),
@@ -62,9 +63,12 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
     defaultLocale: deps.config.DEFAULT_LOCALE,
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
     noteFor: deps.noteFor,
+    // A pacing wait holds the claim: with a short claim (OUTBOX_CLAIM_SECONDS) a long wait gives the row back instead.
+    maxPacingWaitMs: Math.min(5_000, claimMs / 3),
   });
   return createNotificationWorker({
     ...deps.tuning,
+    claimMs,
     outbox: deps.store.outbox,
     deliver,
     digest: deps.tuning?.digest === undefined ? DIGEST : deps.tuning.digest || undefined,
