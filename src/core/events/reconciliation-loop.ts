@@ -21,7 +21,10 @@ export interface ReconciliationLoopOptions {
 }
 
 const LEASE = 'reconciliation';
-/** Renewed every third of it while a run goes on, so a long run keeps it and a crashed one frees it soon. */
+/**
+ * Renewed every third of it while a run goes on, so a long run keeps it and a crashed one frees it soon
+ * (at most 30 s; the poll interval when that is shorter, but at least 5 s).
+ */
 const LEASE_MS = 30_000;
 const LAST_RUN_KEY = 'last-run';
 
@@ -45,7 +48,8 @@ export function createReconciliationLoop(options: ReconciliationLoopOptions) {
   const now = options.now ?? Date.now;
   const retryMs = options.identifyRetryMs ?? 30_000;
   const attempts = options.identifyAttempts ?? 60;
-  const leaseMs = options.leaseMs ?? LEASE_MS;
+  // A short poll interval (tests, demos) gets a lease as short, so a crashed runner is replaced within one interval.
+  const leaseMs = options.leaseMs ?? Math.min(LEASE_MS, Math.max(options.intervalMs, 5_000));
   const checkMs = Math.min(Math.max(options.intervalMs / 4, 1_000), 60_000);
   const state = store.namespace<LastRun>('reconciliation-schedule');
   const timers = new Set<NodeJS.Timeout>();
