@@ -4,9 +4,10 @@ import { SAMPLE_CUSTOMERS } from '../../src/simulator/seed.ts';
 import { startSimulator, type PartnerCenterSimulator } from '../../src/simulator/simulator.ts';
 import { createWebhookEventBuilders } from '../../src/simulator/webhooks/index.ts';
 import { createStoreBackends, createTestPrefix, type StoreBackend } from '../contract/store-backends.ts';
+import { createFakeBotConnector, type FakeBotConnector } from '../fakes/fake-bot-connector.ts';
 import { createFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.ts';
 import { requireService } from '../support/services.ts';
-import { cardCalls, keepOutputs, reconciliationRuns, sendWebhook, startReplicas, subscribeChannel, takeoverTimes, waitUntil, type Replica } from './support/replica-cluster.ts';
+import { cardCalls, connectorCalls, keepOutputs, reconciliationRuns, sendWebhook, startReplicas, subscribeChannel, subscribeTeamsChat, takeoverTimes, waitUntil, type Replica } from './support/replica-cluster.ts';
 
 const REPLICAS = 3;
 const CHANNELS = Array.from({ length: 8 }, (_, index) => `C0REPLICA${index}`);
@@ -28,6 +29,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
     const prefix = createTestPrefix();
     let simulator: PartnerCenterSimulator;
     let slack: FakeSlackApi;
+    let teams: FakeBotConnector;
     let replicas: Replica[] = [];
     let killed: Replica;
     let killedAt = 0;
@@ -41,7 +43,8 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       ready = true;
       simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
       slack = createFakeSlackApi();
-      await slack.start();
+      teams = createFakeBotConnector();
+      await Promise.all([slack.start(), teams.start()]);
       clusterStartedAt = Date.now();
       replicas = await startReplicas(REPLICAS, { storeUrl: backend.url(), storePrefix: prefix, simulatorUrl: simulator.url, slackApiUrl: slack.apiUrl, pollIntervalMs: POLL_MS, claimSeconds: CLAIM_SECONDS });
       await runScenario(backend);
@@ -49,9 +52,10 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
     after(async () => {
       if (!ready) return;
       // REPLICAS_LOG_DIR=<dir> keeps each replica's output and the Slack calls, for looking into a failure.
-      if (process.env.REPLICAS_LOG_DIR) keepOutputs(process.env.REPLICAS_LOG_DIR, backend.name, replicas, slack.calls);
+      if (process.env.REPLICAS_LOG_DIR) keepOutputs(process.env.REPLICAS_LOG_DIR, backend.name, replicas, slack.calls, teams.calls);
       await Promise.all(replicas.map((replica) => replica.process.stop(replica.killed ? 'SIGKILL' : 'SIGTERM')));
       await slack?.stop();
+      await teams?.stop();
       await simulator?.stop();
       await backend.cleanUp([prefix]);
     });
@@ -61,14 +65,15 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
 
     async function runScenario(storeBackend: StoreBackend): Promise<void> {
       // Subscriptions through whichever replica; every replica's 2 s subscription cache has expired after it.
-      statuses = await Promise.all(CHANNELS.map((channel, turn) => subscribeChannel(replica(turn), channel)));
-      await waitUntil(() => posted().length >= CHANNELS.length, 10_000, 'subscription confirmations');
+      statuses = await Promise.all([...CHANNELS.map((channel, turn) => subscribeChannel(replica(turn), channel)), subscribeTeamsChat(replica(CHANNELS.length), teams.url)]);
+      await waitUntil(() => posted().length >= CHANNELS.length && teams.calls.length > 0, 10_000, 'subscription confirmations');
       await new Promise((resolve) => setTimeout(resolve, 2_500));
 
       // The poll (whichever replica runs it) finds two relationships about to end: one warning each per channel.
       moveEnd(EXPIRING_TWICE, 20);
       moveEnd(EXPIRING_ONCE, 5);
-      await waitUntil(() => CHANNELS.every((channel) => cardCalls(slack.calls, channel, EXPIRING_ONCE, 'chat.postMessage').length > 0 && cardCalls(slack.calls, channel, EXPIRING_TWICE, 'chat.postMessage').length > 0), 15_000, 'expiry warnings');
+      const warned = (name: string) => CHANNELS.every((channel) => cardCalls(slack.calls, channel, name, 'chat.postMessage').length > 0) && connectorCalls(teams.calls, 'post', name).length > 0;
+      await waitUntil(() => warned(EXPIRING_ONCE) && warned(EXPIRING_TWICE), 15_000, 'expiry warnings');
 
       // Each acceptance webhook to one replica, and delivered again to the next one: dedupe is cluster-wide.
       const events = createWebhookEventBuilders();
@@ -94,7 +99,10 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
         await waitUntil(drained, 30_000, 'the outbox to drain after the kill', () => store.outbox.counts());
         // A later threshold after the crash (and after the drain: five rows waiting would fold into a digest).
         moveEnd(EXPIRING_TWICE, 10);
-        const waiting = () => CHANNELS.filter((channel) => cardCalls(slack.calls, channel, EXPIRING_TWICE, 'chat.update').length === 0);
+        const waiting = () => [
+          ...CHANNELS.filter((channel) => cardCalls(slack.calls, channel, EXPIRING_TWICE, 'chat.update').length === 0),
+          ...(connectorCalls(teams.calls, 'update', EXPIRING_TWICE).length === 0 ? ['teams'] : []),
+        ];
         await waitUntil(async () => waiting().length === 0 && (await drained()), 15_000, 'the 14-day warnings', async () => ({ counts: await store.outbox.counts(), waiting: waiting() }));
       } finally {
         await store.close();
@@ -109,7 +117,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       simulator.controls.updateGdapRelationship(relationship.id, { endDateTime: new Date(Date.now() + days * DAY_MS - 60_000).toISOString() });
     }
 
-    it('when requests and webhooks hit any replica, then every one is accepted', () => {
+    it('when Slack, Teams and webhook requests hit any replica, then every one is accepted', () => {
       assert.deepEqual(statuses, statuses.map(() => 200));
     });
 
@@ -123,6 +131,9 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
         }
         assert.ok(cards <= ACCEPTED.length + 1, `${channel}: ${cards - ACCEPTED.length} duplicates (at most the one in flight)`);
       }
+      const teamsCards = ACCEPTED.map((customer) => connectorCalls(teams.calls, 'post', customer.companyName).length);
+      assert.ok(teamsCards.every((copies) => copies >= 1), `Teams: ${teamsCards.join(', ')} cards per customer`);
+      assert.ok(teamsCards.reduce((sum, copies) => sum + copies, 0) <= ACCEPTED.length + 1, `Teams: ${teamsCards.join(', ')} cards per customer`);
       const store = await createStore(backend.url(), { prefix });
       try {
         const counts = await store.outbox.counts();
@@ -162,6 +173,11 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
         assert.equal(cardCalls(slack.calls, channel, EXPIRING_TWICE, 'chat.postMessage').length, 1, `${channel}: ${EXPIRING_TWICE} (30 days)`);
         assert.equal(cardCalls(slack.calls, channel, EXPIRING_TWICE, 'chat.update').length, 1, `${channel}: ${EXPIRING_TWICE} (14 days)`);
       }
+      assert.equal(connectorCalls(teams.calls, 'post', EXPIRING_ONCE).length, 1, `Teams: ${EXPIRING_ONCE} (7 days)`);
+      assert.equal(connectorCalls(teams.calls, 'update', EXPIRING_ONCE).length, 0, `Teams: ${EXPIRING_ONCE} told again`);
+      assert.equal(connectorCalls(teams.calls, 'update', EXPIRING_TWICE).length, 1, `Teams: ${EXPIRING_TWICE} (14 days, in place)`);
+      // The card, and the follow-up under it that the 14-day warning added.
+      assert.equal(connectorCalls(teams.calls, 'post', EXPIRING_TWICE).length, 2, `Teams: ${EXPIRING_TWICE} card and follow-up`);
     });
   });
 }

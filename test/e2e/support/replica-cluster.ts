@@ -7,8 +7,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createWebhookSender, simulatorCertificateUrls, simulatorWebhookIdentity, type PartnerCenterWebhookEvent } from '../../../src/simulator/webhooks/index.ts';
 import type { SlackCall } from '../../fakes/fake-slack-api.ts';
+import type { ConnectorCall } from '../../fakes/fake-bot-connector.ts';
 import { DEFAULT_IDENTITY } from '../../fakes/slack-api-methods.ts';
 import { buildSlashCommandRequest } from '../../fakes/slack-request.ts';
+import { buildPersonalMessage, FAKE_TENANT_ID, FAKE_USER_AAD_ID } from '../../fakes/teams-activity.ts';
 import { startNpm, type BotProcess } from './bot-process.ts';
 
 export const CLUSTER_SIGNING_SECRET = 'replicas-signing-secret-0123456789';
@@ -49,7 +51,8 @@ export async function startReplicas(count: number, options: ReplicaOptions): Pro
     SLACK_SIGNING_SECRET: CLUSTER_SIGNING_SECRET,
     SLACK_API_URL: options.slackApiUrl,
     SLACK_ALLOWED_TEAMS: DEFAULT_IDENTITY.team_id,
-    BOT_ADMINS: `slack:${CLUSTER_ADMIN}`,
+    TEAMS_ALLOWED_TENANTS: FAKE_TENANT_ID,
+    BOT_ADMINS: `slack:${CLUSTER_ADMIN},teams:${FAKE_USER_AAD_ID}`,
     LOG_LEVEL: 'info',
   });
   const started = await Promise.allSettled(Array.from({ length: count }, (_, index) => startNpm(env(index), 45_000)));
@@ -67,6 +70,26 @@ export async function subscribeChannel(replica: Replica, channelId: string): Pro
   const response = await fetch(`${replica.process.url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
   await response.arrayBuffer();
   return response.status;
+}
+
+/** `subscribe` typed by the Teams admin in a personal chat (anonymous Bot Framework, the fake connector's serviceUrl). */
+export async function subscribeTeamsChat(replica: Replica, serviceUrl: string): Promise<number> {
+  const response = await fetch(`${replica.process.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(buildPersonalMessage({ serviceUrl, text: 'subscribe' })),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/**
+ * Bot Framework calls whose activity mentions `text`, answered 2xx: new messages (`post`: a send, or a reply
+ * when the stored reference points at the message the bot was spoken to in) or in-place updates.
+ */
+export function connectorCalls(calls: readonly ConnectorCall[], kind: 'post' | 'update', text: string): ConnectorCall[] {
+  const routes = kind === 'post' ? ['send', 'reply'] : ['update'];
+  return calls.filter((call) => routes.includes(call.route) && call.status < 300 && JSON.stringify(call.body ?? '').includes(text));
 }
 
 /** Sends a Partner Center webhook, signed as the simulator signs it, to one replica. */
@@ -134,7 +157,8 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
   }
 }
 
-export function keepOutputs(folder: string, name: string, replicas: readonly Replica[], calls: readonly SlackCall[]): void {
+export function keepOutputs(folder: string, name: string, replicas: readonly Replica[], calls: readonly SlackCall[], teamsCalls: readonly ConnectorCall[]): void {
+  writeFileSync(path.join(folder, `${name}-teams.json`), JSON.stringify(teamsCalls.map(({ route, path: callPath, status, timestamp, body }) => ({ route, path: callPath, status, timestamp, body: JSON.stringify(body).slice(0, 2000) })), null, 1));
   for (const replica of replicas) writeFileSync(path.join(folder, `${name}-${replica.index}.log`), replica.process.output());
   const summary = calls.map(({ method, args, token, timestamp, status }) => ({ method, channel: args.channel, thread: args.thread_ts, ts: args.ts, text: String(args.text ?? '').slice(0, 120), token, timestamp, status }));
   writeFileSync(path.join(folder, `${name}-slack.json`), JSON.stringify(summary, null, 1));
