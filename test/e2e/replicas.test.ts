@@ -34,6 +34,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
     let killed: Replica;
     let killedAt = 0;
     let clusterStartedAt = 0;
+    let subscribedAt = 0;
     let statuses: number[] = [];
     let ready = false;
 
@@ -67,6 +68,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       // Subscriptions through whichever replica; every replica's 2 s subscription cache has expired after it.
       statuses = await Promise.all([...CHANNELS.map((channel, turn) => subscribeChannel(replica(turn), channel)), subscribeTeamsChat(replica(CHANNELS.length), teams.url)]);
       await waitUntil(() => posted().length >= CHANNELS.length && teams.calls.length > 0, 10_000, 'subscription confirmations');
+      subscribedAt = Date.now();
       await new Promise((resolve) => setTimeout(resolve, 2_500));
 
       // The poll (whichever replica runs it) finds two relationships about to end: one warning each per channel.
@@ -149,6 +151,14 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       process.stdout.write(`      takeover after SIGKILL (${backend.name}): ${times.length} conversations, slowest ${slowest} ms (claim ${CLAIM_SECONDS * 1000} ms)\n`);
       assert.ok(times.length > 0, 'the killed replica was serving a conversation with more to send');
       assert.ok(slowest <= CLAIM_SECONDS * 1000 + 2_000, `slowest takeover ${slowest} ms`);
+    });
+
+    it('when several replicas send to one Slack channel, then its pace holds across them (about one call per second)', () => {
+      for (const channel of CHANNELS) {
+        const times = slack.calls.filter((call) => call.args.channel === channel && call.status === 200 && call.timestamp > subscribedAt).map((call) => call.timestamp);
+        const gaps = times.slice(1).map((time, index) => time - times[index]!);
+        assert.ok(gaps.every((gap) => gap >= 900), `${channel}: calls ${gaps.join(', ')} ms apart`);
+      }
     });
 
     it('when three replicas poll, then the cluster reconciles once per interval, and after the kill too', () => {
