@@ -11,13 +11,14 @@ import { cardCalls, connectorCalls, keepOutputs, reconciliationRuns, sendWebhook
 
 const REPLICAS = 3;
 const CHANNELS = Array.from({ length: 8 }, (_, index) => `C0REPLICA${index}`);
-const POLL_MS = 3_000;
+const POLL_MS = 2_000;
 const CLAIM_SECONDS = 3;
 // Four per channel: a fifth waiting would fold the backlog into one digest card.
 const ACCEPTED = ['Bäckerei Schmidt KG', 'Schneider & Söhne Logistik GmbH', 'Northwind Traders', 'Adventure Works Cycles'].map((name) => SAMPLE_CUSTOMERS.find((customer) => customer.companyName === name)!);
 const EXPIRING_TWICE = 'Müller Maschinenbau GmbH';
 const EXPIRING_ONCE = 'Stadtwerke Musterstadt AöR';
 const DAY_MS = 24 * 60 * 60_000;
+const SLOW_SLACK_MS = 500;
 
 /**
  * Three `npm start` replicas on one Redis (then one PostgreSQL) and one shared Partner Center simulator,
@@ -35,6 +36,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
     let killedAt = 0;
     let clusterStartedAt = 0;
     let subscribedAt = 0;
+    let scenarioEndedAt = 0;
     let statuses: number[] = [];
     let ready = false;
 
@@ -49,6 +51,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       clusterStartedAt = Date.now();
       replicas = await startReplicas(REPLICAS, { storeUrl: backend.url(), storePrefix: prefix, simulatorUrl: simulator.url, slackApiUrl: slack.apiUrl, pollIntervalMs: POLL_MS, claimSeconds: CLAIM_SECONDS });
       await runScenario(backend);
+      scenarioEndedAt = Date.now();
     });
     after(async () => {
       if (!ready) return;
@@ -80,6 +83,8 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       // Each acceptance webhook to one replica, and delivered again to the next one: dedupe is cluster-wide.
       const events = createWebhookEventBuilders();
       const sentBefore = posted().length;
+      // A slow Slack keeps each send in flight for a while: the kill below then lands on claimed rows.
+      slack.setResponder((call) => (call.method === 'chat.postMessage' ? { delayMs: SLOW_SLACK_MS } : undefined));
       let turn = 0;
       for (const customer of ACCEPTED) {
         const event = events.resellerRelationshipAccepted(customer.id);
@@ -99,6 +104,7 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
           return counts.pending + counts.sending === 0;
         };
         await waitUntil(drained, 30_000, 'the outbox to drain after the kill', () => store.outbox.counts());
+        slack.setResponder(undefined);
         // A later threshold after the crash (and after the drain: five rows waiting would fold into a digest).
         moveEnd(EXPIRING_TWICE, 10);
         const waiting = () => [
@@ -109,8 +115,8 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       } finally {
         await store.close();
       }
-      // Two more poll intervals: nothing said twice.
-      await new Promise((resolve) => setTimeout(resolve, 2 * POLL_MS));
+      // One more poll interval: nothing said twice.
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS + 500));
     }
 
     function moveEnd(customerName: string, days: number): void {
@@ -150,14 +156,17 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
       const slowest = Math.max(0, ...times);
       process.stdout.write(`      takeover after SIGKILL (${backend.name}): ${times.length} conversations, slowest ${slowest} ms (claim ${CLAIM_SECONDS * 1000} ms)\n`);
       assert.ok(times.length > 0, 'the killed replica was serving a conversation with more to send');
-      assert.ok(slowest <= CLAIM_SECONDS * 1000 + 2_000, `slowest takeover ${slowest} ms`);
+      // The claim, one idle tick of the worker (0.5 s), the slow answer to the next send and some scheduling slack.
+      assert.ok(slowest <= CLAIM_SECONDS * 1000 + 500 + SLOW_SLACK_MS + 1_500, `slowest takeover ${slowest} ms`);
     });
 
     it('when several replicas send to one Slack channel, then its pace holds across them (about one call per second)', () => {
       for (const channel of CHANNELS) {
-        const times = slack.calls.filter((call) => call.args.channel === channel && call.status === 200 && call.timestamp > subscribedAt).map((call) => call.timestamp);
+        // Arrival times (the fake logs a call when it answers it); pacing counts from when a call starts,
+        // so a slow loopback hop can bring two calls closer than a second: 700 ms, not 1,000.
+        const times = slack.calls.filter((call) => call.args.channel === channel && call.status === 200 && call.timestamp > subscribedAt).map((call) => call.timestamp).sort((a, b) => a - b);
         const gaps = times.slice(1).map((time, index) => time - times[index]!);
-        assert.ok(gaps.every((gap) => gap >= 900), `${channel}: calls ${gaps.join(', ')} ms apart`);
+        assert.ok(gaps.every((gap) => gap >= 700), `${channel}: calls ${gaps.join(', ')} ms apart`);
       }
     });
 
@@ -169,8 +178,10 @@ for (const backend of createStoreBackends().filter((each) => each.name !== 'SQLi
         assert.ok(gap >= POLL_MS - 50, `runs ${index - 1} and ${index} started ${gap} ms apart (interval ${POLL_MS} ms)`);
       }
       assert.ok(runs.length <= Math.floor(elapsed / POLL_MS) + 1, `${runs.length} runs in ${elapsed} ms`);
-      assert.ok(runs.some((run) => run.startedAt > killedAt + POLL_MS), 'a survivor kept polling after the kill');
-      assert.ok(new Set(runs.map((run) => run.replica)).size >= 1);
+      // Each replica looks every second, so the cluster is never late by more than that (plus a run).
+      const lookMs = 1_000;
+      assert.ok(runs.length >= Math.floor((scenarioEndedAt - clusterStartedAt) / (POLL_MS + lookMs)) - 1, `${runs.length} runs in ${scenarioEndedAt - clusterStartedAt} ms`);
+      assert.ok(runs.some((run) => run.startedAt > killedAt + POLL_MS && run.replica !== killed.index), 'a survivor kept polling after the kill');
       // What Partner Center saw: one customer listing per run (one more if the killed replica was mid-run).
       const listings = simulator.controls.requests.filter((request) => /^\/v1\/customers\?size=\d+$/.test(request.path)).length;
       assert.ok(listings >= runs.length && listings <= runs.length + 1, `${listings} customer listings for ${runs.length} logged runs`);
