@@ -69,13 +69,16 @@ export interface RunningBot {
 /** The composition root: store → core → platforms → one HTTP server. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, log } = options;
-  const store = await createStore(config.STORE_URL, { onBackgroundError: (error) => log.warn({ err: error }, 'store background work failed') });
+  const store = await createStore(config.STORE_URL, {
+    prefix: config.STORE_PREFIX,
+    onBackgroundError: (error) => log.warn({ err: error }, 'store background work failed'),
+  });
   const metrics = createMetrics();
   const inflight = createInflightTracker();
   const settings = createConversationSettings(store);
   const references = createConversationReferences(store);
   const allowedTenants = { teams: config.teamsAllowedTenants, slack: config.SLACK_ALLOWED_TEAMS };
-  const { partnerCenter, directory, gdapAdmin, simulator, announceLocalMode } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
+  const { partnerCenter, directory, gdapAdmin, simulator, simulatorUrl, announceLocalMode } = await setUpPartnerCenter(config, store, log, options.partnerCenterTuning);
   const subscriptions = createSubscriptionDirectory(store);
   let wakeWorker = (): void => undefined;
   const ledger = createCustomerLedger(store);
@@ -90,7 +93,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     wakeWorker: () => wakeWorker(),
     onEvent: (event) => void restoration.playbook.onEvent(event).catch((error: unknown) => log.error({ err: error, kind: event.kind }, 'the restoration playbook could not follow an event')),
   });
-  const webhooks = setUpWebhooks(config, events.recorder, simulator, { log, metrics });
+  const webhooks = setUpWebhooks(config, events.recorder, simulatorUrl, { log, metrics });
   const invitations: InvitationDependencies = {
     partnerCenter,
     links: createRelationshipLinkSource(partnerCenter, store, config.INVITATION_LINK_CACHE_MINUTES * 60_000),

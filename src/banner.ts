@@ -14,6 +14,7 @@ export function formatBanner(config: Readonly<Config>, url: string): string {
     lines.push(
       '',
       'LOCAL MODE: no Partner Center credentials are set, so nothing talks to Microsoft.',
+      ...(config.SIMULATOR_URL ? [`  Partner Center: the shared simulator at ${config.SIMULATOR_URL}`] : []),
       '  Chat with the bot in the Microsoft 365 Agents Playground: run `npm run playground` in another terminal',
       '  and open the address it prints. Type `help` to start.',
       '  For live mode, set PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID and PARTNER_CENTER_CLIENT_SECRET (see .env.sample).',

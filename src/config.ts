@@ -50,6 +50,12 @@ const schema = z.object({
     .refine((value) => /^(sqlite|redis|rediss|postgres|postgresql):\/\//.test(value), {
       message: 'must start with sqlite://, redis://, rediss:// or postgresql://',
     }),
+  /** Namespaces every Redis key and SQL table, so several bots (or test runs) can share one server. */
+  STORE_PREFIX: z
+    .string()
+    .trim()
+    .default('prb')
+    .refine((value) => /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(value), { message: 'must start with a letter; letters, digits and underscores only (at most 40)' }),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -78,6 +84,8 @@ const schema = z.object({
   INVITATION_LINK_CACHE_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(360),
   DEFAULT_LOCALE: z.enum(['en', 'de']).default('en'),
   POLL_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
+  /** How long a replica's claim on a notification lasts: a crashed replica's sends move to another after it. */
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   GDAP_DEFAULT_ROLES: list
     .pipe(z.array(z.string().regex(GUID, 'must be Entra role template ids (GUIDs)')))
     .transform((items) => (items.length ? items : [GLOBAL_READER, HELPDESK_ADMINISTRATOR])),
@@ -91,6 +99,8 @@ const schema = z.object({
   GDAP_ACCESS_ASSIGNMENTS: optionalText,
   /** Local mode: where the bot leaves the simulator's address and control token for `npm run simulate`. */
   LOCAL_MODE_FILE: z.string().trim().default('./data/local-mode.json'),
+  /** Local mode: an already running simulator (`npm run simulator`) instead of one inside this process; replicas share it. */
+  SIMULATOR_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()).transform((value) => value?.replace(/\/+$/, '')),
 });
 
 type Env = z.infer<typeof schema>;
@@ -162,6 +172,10 @@ function findRuleViolations(config: Config): string[] {
     // Socket Mode: Slack connects out with the app token, and no request reaches /slack/events to sign.
     need(config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN, 'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (every Slack request must be signed), unless SLACK_APP_TOKEN turns on Socket Mode');
     need(config.SLACK_ALLOWED_TEAMS.length, 'SLACK_ALLOWED_TEAMS: required when Slack is on (comma list of Slack team ids)');
+  }
+  if (config.SIMULATOR_URL) {
+    need(config.mode === 'local', 'SIMULATOR_URL: local mode only (live mode talks to PARTNER_CENTER_API_URL, GRAPH_API_URL and ENTRA_AUTHORITY_URL)');
+    need(config.PARTNER_CENTER_WEBHOOK_TOKEN, 'PARTNER_CENTER_WEBHOOK_TOKEN: required with SIMULATOR_URL (every replica must accept the webhook URL the simulator calls)');
   }
   if (config.mode === 'live') {
     need(config.PARTNER_TENANT_ID && config.PARTNER_CENTER_CLIENT_ID && config.PARTNER_CENTER_CLIENT_SECRET,

@@ -52,21 +52,29 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
     registers: [deps.metrics.registry],
   });
   registerOutboxGauge(deps);
+  const claimMs = deps.tuning?.claimMs ?? deps.config.OUTBOX_CLAIM_SECONDS * 1000;
+  const pacer = new Pacer(deps.tuning?.limits);
   const deliver = createTimelineDelivery({
     sender: routeByPlatform(deps.senders),
     timelines: createTimelineStore(deps.store),
     enricher: createEnricher(deps.directory, clock, log),
     settings: deps.settings,
-    pacer: new Pacer(deps.tuning?.limits),
+    pacer,
     clock,
     defaultLocale: deps.config.DEFAULT_LOCALE,
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
     noteFor: deps.noteFor,
+    // A pacing wait holds the claim: with a short claim (OUTBOX_CLAIM_SECONDS) a long wait gives the row back instead.
+    maxPacingWaitMs: Math.min(5_000, claimMs / 3),
   });
-  return createNotificationWorker({
+  const worker = createNotificationWorker({
     ...deps.tuning,
+    claimMs,
     outbox: deps.store.outbox,
-    deliver,
+    deliver: async (row, signal, takeBurst) => {
+      await deliver(row, signal, takeBurst);
+      await shareTurn(row.conversationKey);
+    },
     digest: deps.tuning?.digest === undefined ? DIGEST : deps.tuning.digest || undefined,
     owner: `worker-${randomUUID()}`,
     clock,
@@ -80,6 +88,24 @@ export function setUpDelivery(deps: DeliverySetupDependencies): NotificationWork
       await deps.references.forget(address);
     },
   });
+
+  /**
+   * The pacer only knows this replica's sends, and the conversation's next row may be claimed by another
+   * replica: when the next call must wait (Slack: a second), the conversation is paused in the store for
+   * that long, so no replica claims it earlier. This replica looks again when the pause ends.
+   */
+  async function shareTurn(conversationKey: string): Promise<void> {
+    const now = clock.now();
+    const delay = pacer.delayFor(conversationKey, now);
+    if (delay <= 0) return;
+    try {
+      await deps.store.outbox.deferConversation(conversationKey, now + delay);
+    } catch (error) {
+      log.warn({ err: error, conversationKey }, 'could not share the conversation\'s pacing with other replicas');
+    }
+    setTimeout(() => worker.wake(), delay).unref();
+  }
+  return worker;
 }
 
 function routeByPlatform(senders: Partial<Record<Platform, ChatSender>>): ChatSender {

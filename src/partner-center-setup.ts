@@ -23,8 +23,10 @@ export interface PartnerCenterSetup {
   gdapAdmin: GdapAdmin;
   /** Partner Center's webhook registration API (local mode registers the bot with the simulator through it). */
   webhookRegistration: WebhookRegistrationClient;
-  /** Local mode only: the simulator the clients talk to. */
+  /** Local mode only: the simulator this process started (none with SIMULATOR_URL). */
   simulator?: PartnerCenterSimulator;
+  /** Local mode only: where the simulator the clients talk to listens (its own or SIMULATOR_URL). */
+  simulatorUrl?: string;
   /**
    * Call once the bot listens. Local mode: registers the bot's webhook with the simulator and writes
    * LOCAL_MODE_FILE for `npm run simulate`; live mode: nothing. Close the handle on stop.
@@ -80,15 +82,21 @@ export async function setUpPartnerCenter(config: Readonly<Config>, store: Store,
     });
     return { partnerCenter: clients.partnerCenter, directory: clients.directory, gdapAdmin: clients.gdapAdmin, webhookRegistration: clients.webhookRegistration, announceLocalMode: async () => NOTHING_TO_CLOSE };
   }
-  const simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
+  // SIMULATOR_URL: replicas share one simulator (npm run simulator); otherwise this process starts its own.
+  const simulator = config.SIMULATOR_URL ? undefined : await startSimulator({ port: 0, host: '127.0.0.1' });
+  const simulatorUrl = config.SIMULATOR_URL ?? simulator?.url ?? '';
   const clients = createMicrosoftClients({
-    ...simulatorClientTarget(simulator.url),
+    ...simulatorClientTarget(simulatorUrl),
     refreshTokens: createRefreshTokenStore({ store, secretsKey: config.SECRETS_KEY, initial: SIMULATOR_REFRESH_TOKEN, allowUnencrypted: true }),
     log,
     ...tuning,
   });
-  const setup = { partnerCenter: clients.partnerCenter, directory: clients.directory, gdapAdmin: clients.gdapAdmin, webhookRegistration: clients.webhookRegistration, simulator };
-  return { ...setup, announceLocalMode: (botUrl, webhookToken) => announceLocalMode(setup, { botUrl, webhookToken, file: config.LOCAL_MODE_FILE, log }) };
+  const setup = { partnerCenter: clients.partnerCenter, directory: clients.directory, gdapAdmin: clients.gdapAdmin, webhookRegistration: clients.webhookRegistration, simulator, simulatorUrl };
+  return {
+    ...setup,
+    announceLocalMode: (botUrl, webhookToken) =>
+      announceLocalMode(setup, { botUrl: config.SIMULATOR_URL && config.PUBLIC_URL ? config.PUBLIC_URL : botUrl, webhookToken, file: config.LOCAL_MODE_FILE, log }),
+  };
 }
 
 export interface LocalModeAnnouncement {
@@ -104,9 +112,9 @@ export interface LocalModeAnnouncement {
  * simulator through the same code `npm run webhooks:register` uses, then writes the file `npm run simulate`
  * reads. A failed registration is logged and start-up goes on (scenarios then report "not delivered").
  */
-export async function announceLocalMode(target: Pick<PartnerCenterSetup, 'simulator' | 'webhookRegistration'>, options: LocalModeAnnouncement): Promise<LocalModeHandle> {
+export async function announceLocalMode(target: Pick<PartnerCenterSetup, 'simulator' | 'simulatorUrl' | 'webhookRegistration'>, options: LocalModeAnnouncement): Promise<LocalModeHandle> {
   const { simulator } = target;
-  if (!simulator) return NOTHING_TO_CLOSE;
+  if (!(target.simulatorUrl ?? simulator?.url)) return NOTHING_TO_CLOSE;
   const log = options.log.child({ integration: 'local-mode' });
   try {
     const registered = await registerWebhook(target.webhookRegistration, toWebhookUrl(options.botUrl, options.webhookToken), { locale: 'en', correlationId: randomUUID() });
@@ -114,6 +122,8 @@ export async function announceLocalMode(target: Pick<PartnerCenterSetup, 'simula
   } catch (error) {
     log.warn({ err: error }, 'could not register the webhook with the simulator; npm run simulate will report events as not delivered');
   }
+  // A shared simulator (SIMULATOR_URL) keeps its control token to itself: npm run simulator prints it.
+  if (!simulator) return NOTHING_TO_CLOSE;
   const controlToken = simulator.controlToken;
   try {
     writeLocalModeFile(options.file, { simulatorUrl: simulator.url, controlToken, botUrl: options.botUrl, pid: process.pid });

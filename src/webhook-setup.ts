@@ -7,7 +7,6 @@ import type { Route } from './http/http-types.ts';
 import type { Metrics } from './http/metrics.ts';
 import { createWebhookVerifier } from './integrations/partner-center/webhook/index.ts';
 import type { Logger } from './logger.ts';
-import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import { PARTNER_CENTER_BASE_URL, simulatorCertificateUrls, simulatorWebhookIdentity } from './simulator/webhooks/index.ts';
 
 export interface WebhookSetup {
@@ -18,14 +17,14 @@ export interface WebhookSetup {
 
 /**
  * Live mode trusts Microsoft's certificates (plus PARTNER_CENTER_TRUSTED_CA_FILE); local mode trusts only
- * the simulator's own CA, served by the simulator on loopback. Production never runs in local mode (config).
+ * the simulator's own CA, served by the simulator (its own or SIMULATOR_URL's). Production never runs in local mode (config).
  */
-export function setUpWebhooks(config: Readonly<Config>, recorder: EventRecorder, simulator: PartnerCenterSimulator | undefined, deps: { log: Logger; metrics: Metrics }): WebhookSetup {
-  const local = simulator !== undefined;
+export function setUpWebhooks(config: Readonly<Config>, recorder: EventRecorder, simulatorUrl: string | undefined, deps: { log: Logger; metrics: Metrics }): WebhookSetup {
+  const local = simulatorUrl !== undefined;
   const token = config.PARTNER_CENTER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const verifier = createWebhookVerifier({
     token,
-    certUrlPrefixes: local ? [simulatorCertificateUrls(simulator.url).prefix] : config.PARTNER_CENTER_CERT_URL_PREFIXES,
+    certUrlPrefixes: local ? [simulatorCertificateUrls(simulatorUrl).prefix] : config.PARTNER_CENTER_CERT_URL_PREFIXES,
     trustedCaPem: local ? simulatorWebhookIdentity().caPem : readTrustedCa(config.PARTNER_CENTER_TRUSTED_CA_FILE),
   });
   // The simulator writes real Partner Center URIs into its events, as Microsoft does.

@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   }
   const { target, where } = findTarget(config);
   // Open the store first: a store that does not answer should fail before anyone signs in.
-  const store = await createStore(config.STORE_URL);
+  const store = await createStore(config.STORE_URL, { prefix: config.STORE_PREFIX });
   try {
     process.stdout.write(`Signing in with ${where}.\n`);
     const { refreshToken } = await signInWithDeviceCode(target, { onPrompt: printPrompt });

@@ -21,7 +21,8 @@ async function run(args: readonly string[]): Promise<number> {
     return 2;
   }
   loadDotEnv();
-  const store = await createStore(readConfig().STORE_URL);
+  const config = readConfig();
+  const store = await createStore(config.STORE_URL, { prefix: config.STORE_PREFIX });
   try {
     if (command === 'replay') {
       process.stdout.write(`replayed: ${await store.outbox.replayDead(ids.length ? ids : undefined)}\n`);

@@ -16,7 +16,10 @@ const simulator = await startSimulator({ port: portFrom(process.argv.slice(2)), 
 process.stdout.write(
   [
     `Partner Center simulator listening at ${simulator.url}`,
-    'Point a bot at it with:',
+    'Point local-mode bots (any number of replicas) at it with:',
+    `  SIMULATOR_URL=${simulator.url}`,
+    '  PARTNER_CENTER_WEBHOOK_TOKEN=<the same secret for every replica>',
+    'or a live-mode bot with:',
     `  PARTNER_CENTER_API_URL=${simulator.url}`,
     `  GRAPH_API_URL=${simulator.url}`,
     `  ENTRA_AUTHORITY_URL=${simulator.url}`,

@@ -117,4 +117,19 @@ describe('config', () => {
     assert.deepEqual(config.SLACK_ALLOWED_TEAMS, ['T1', 'T2']);
     assert.equal(config.slackEnabled, true);
   });
+  it('when replicas share a simulator, then SIMULATOR_URL needs the shared webhook token and local mode', () => {
+    assert.equal(readConfig({ SIMULATOR_URL: 'http://127.0.0.1:4010/', PARTNER_CENTER_WEBHOOK_TOKEN: 't' }).SIMULATOR_URL, 'http://127.0.0.1:4010');
+    assert.match(problemsOf({ SIMULATOR_URL: 'http://127.0.0.1:4010' }).join('\n'), /PARTNER_CENTER_WEBHOOK_TOKEN: required with SIMULATOR_URL/);
+    assert.match(problemsOf({ ...LIVE, SIMULATOR_URL: 'http://127.0.0.1:4010' }).join('\n'), /SIMULATOR_URL: local mode only/);
+    assert.match(problemsOf({ SIMULATOR_URL: 'ftp://x', PARTNER_CENTER_WEBHOOK_TOKEN: 't' }).join('\n'), /SIMULATOR_URL/);
+  });
+
+  it('when the store prefix or claim period is set, then it is validated; the defaults are prb and 30 s', () => {
+    const config = readConfig({});
+    assert.equal(config.STORE_PREFIX, 'prb');
+    assert.equal(config.OUTBOX_CLAIM_SECONDS, 30);
+    assert.equal(readConfig({ STORE_PREFIX: 'contoso_prod', OUTBOX_CLAIM_SECONDS: '3' }).OUTBOX_CLAIM_SECONDS, 3);
+    assert.match(problemsOf({ STORE_PREFIX: 'x; DROP TABLE' }).join('\n'), /STORE_PREFIX/);
+    assert.match(problemsOf({ OUTBOX_CLAIM_SECONDS: '0' }).join('\n'), /OUTBOX_CLAIM_SECONDS/);
+  });
 });

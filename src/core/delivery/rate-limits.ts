@@ -1,8 +1,9 @@
 /**
  * In-process pacing with sliding windows (the platforms publish their limits that way: Teams 7 per second,
  * 60 per 30 s and 1,800 per hour per conversation, 30 per second per tenant; Slack about 1 per second per
- * channel). Each replica paces what it sends; with several replicas one conversation is still served by
- * one replica at a time (one send in flight per conversation), so the per-conversation limits hold.
+ * channel). Each replica paces what it sends. One conversation is served by one replica at a time (one
+ * send in flight per conversation), but its next row may go to another replica: delivery-setup.ts pauses
+ * the conversation in the store when the next call must wait, so the shortest window holds across replicas.
  */
 export interface RateWindow {
   limit: number;

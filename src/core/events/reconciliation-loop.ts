@@ -1,4 +1,4 @@
-import type { Logger, Store } from '../ports.ts';
+import type { Lease, Logger, Store } from '../ports.ts';
 import type { Reconciler, ReconcileSummary } from './reconcile.ts';
 import type { UnidentifiedRemovals } from './unidentified-removals.ts';
 
@@ -14,22 +14,44 @@ export interface ReconciliationLoopOptions {
   /** After an unidentified removal: how often to look at the audit log until it is named. */
   identifyRetryMs?: number;
   identifyAttempts?: number;
+  /** How long the run lease lasts without renewal: a crashed replica's run is taken over after it. */
+  leaseMs?: number;
+  now?: () => number;
   onRun?: (summary: ReconcileSummary) => void;
 }
 
 const LEASE = 'reconciliation';
-/** Longer than a 100,000-customer reconciliation takes; a crashed replica's lease runs out after it. */
-const LEASE_MS = 15 * 60_000;
+/**
+ * Renewed every third of it while a run goes on, so a long run keeps it and a crashed one frees it soon
+ * (at most 30 s; the poll interval when that is shorter, but at least 5 s).
+ */
+const LEASE_MS = 30_000;
+const LAST_RUN_KEY = 'last-run';
+
+/** When the cluster last reconciled: written by the replica that ran, under the lease. */
+interface LastRun {
+  startedAt: number;
+  finishedAt: number;
+  owner: string;
+}
 
 /**
- * Runs the reconciliation on start and every interval, and the audit-log lookup as soon as a removal
- * arrives without a customer (then again until it is named). Only the replica holding the store's lease
- * runs; the others skip. Failures are logged and retried at the next turn; they never stop the process.
+ * Every replica looks a few times per interval whether a reconciliation is due (the last run, stored for
+ * the whole cluster, started an interval ago or more) and runs it only under the store's lease, so the
+ * cluster polls once per interval, not once per replica. The last run is written when a run ends (also a
+ * failed one: it is retried at the next interval, not hammered); a replica that dies mid-run writes
+ * nothing, and another one runs as soon as the lease runs out. The audit-log lookup after a removal
+ * without a customer runs under the same lease. Failures are logged; they never stop the process.
  */
 export function createReconciliationLoop(options: ReconciliationLoopOptions) {
   const { reconciler, store, log } = options;
+  const now = options.now ?? Date.now;
   const retryMs = options.identifyRetryMs ?? 30_000;
   const attempts = options.identifyAttempts ?? 60;
+  // A short poll interval (tests, demos) gets a lease as short, so a crashed runner is replaced within one interval.
+  const leaseMs = options.leaseMs ?? Math.min(LEASE_MS, Math.max(options.intervalMs, 5_000));
+  const checkMs = Math.min(Math.max(options.intervalMs / 4, 1_000), 60_000);
+  const state = store.namespace<LastRun>('reconciliation-schedule');
   const timers = new Set<NodeJS.Timeout>();
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -44,20 +66,38 @@ export function createReconciliationLoop(options: ReconciliationLoopOptions) {
     timers.add(timer);
   }
 
-  /** One at a time in this process, and only under the lease across processes. */
+  /** Keeps the lease while `work` runs; a lost lease is logged (the work finishes: it is idempotent). */
+  async function holding<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
+    let held: Lease | null = lease;
+    const renewal = setInterval(() => {
+      if (!held) return;
+      void store.renewLease(held, leaseMs).then(
+        (renewed) => {
+          if (!renewed) log.warn({ lease: LEASE }, 'the reconciliation lease was lost mid-run; another replica may run too');
+          held = renewed ?? held;
+        },
+        (error: unknown) => log.warn({ err: error }, 'could not renew the reconciliation lease'),
+      );
+    }, Math.max(leaseMs / 3, 100));
+    renewal.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
+      await store.releaseLease(held).catch(() => undefined);
+    }
+  }
+
+  /** One at a time in this process, and only under the lease across processes. `undefined`: skipped. */
   async function exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
     const turn = running.then(async () => {
       if (stopped) return undefined;
-      const lease = await store.acquireLease(LEASE, options.owner, LEASE_MS);
+      const lease = await store.acquireLease(LEASE, options.owner, leaseMs);
       if (!lease) {
         log.debug({ task: name }, 'another replica holds the reconciliation lease; skipping');
         return undefined;
       }
-      try {
-        return await work();
-      } finally {
-        await store.releaseLease(lease).catch(() => undefined);
-      }
+      return holding(lease, work);
     });
     running = turn.catch(() => undefined);
     try {
@@ -68,19 +108,30 @@ export function createReconciliationLoop(options: ReconciliationLoopOptions) {
     }
   }
 
-  async function reconcileNow(): Promise<ReconcileSummary | undefined> {
-    const started = Date.now();
-    const summary = await exclusive('reconcile', () => reconciler.reconcileAll());
-    if (summary) {
-      log.info({ ...summary, ms: Date.now() - started }, 'reconciliation done');
-      options.onRun?.(summary);
-    }
-    return summary;
+  /** Runs and records the run; with `onlyIfDue`, first checks (under the lease) that the cluster is due. */
+  async function reconcile(onlyIfDue: boolean): Promise<ReconcileSummary | undefined> {
+    return exclusive('reconcile', async () => {
+      if (onlyIfDue && !(await isDue())) return undefined;
+      const startedAt = now();
+      try {
+        const summary = await reconciler.reconcileAll();
+        log.info({ ...summary, ms: now() - startedAt }, 'reconciliation done');
+        options.onRun?.(summary);
+        return summary;
+      } finally {
+        await state.set(LAST_RUN_KEY, { startedAt, finishedAt: now(), owner: options.owner }).catch((error: unknown) => log.warn({ err: error }, 'could not record the reconciliation run'));
+      }
+    });
+  }
+
+  async function isDue(): Promise<boolean> {
+    const last = await state.get(LAST_RUN_KEY);
+    return !last || now() - last.startedAt >= options.intervalMs;
   }
 
   async function tick(): Promise<void> {
-    await reconcileNow();
-    later(options.intervalMs, tick);
+    await reconcile(true);
+    later(checkMs, tick);
   }
 
   async function identify(left: number): Promise<void> {
@@ -98,8 +149,8 @@ export function createReconciliationLoop(options: ReconciliationLoopOptions) {
     start(): void {
       if (options.intervalMs > 0) later(0, tick);
     },
-    /** Runs a full reconciliation now (tests, the poll). */
-    reconcileNow,
+    /** Runs a full reconciliation now, due or not (tests); skipped when another replica is running one. */
+    reconcileNow: () => reconcile(false),
     /** A removal named no customer: look at the audit log shortly, and keep looking until it is named. */
     identifySoon(): void {
       later(1_000, () => identify(attempts));
