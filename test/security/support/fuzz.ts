@@ -23,12 +23,21 @@ export const anyBody = fc.oneof(
 export const objectWith = (keys: Record<string, fc.Arbitrary<unknown>>) =>
   fc.tuple(fc.record(keys, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 })).map(([known, extra]) => ({ ...extra, ...known }));
 
-export function post(url: string, body: Buffer, headers: Record<string, string | undefined>): Promise<number> {
+export async function post(url: string, body: Buffer, headers: Record<string, string | undefined>): Promise<number> {
   const sent = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return fetch(url, { method: 'POST', body, headers: sent, redirect: 'manual' }).then(async (response) => {
+  const send = async () => {
+    const response = await fetch(url, { method: 'POST', body, headers: sent, redirect: 'manual' });
     await response.arrayBuffer();
     return response.status;
-  });
+  };
+  try {
+    return await send();
+  } catch (error) {
+    // A kept-alive socket the server closed as idle just when fetch reused it: not an answer, so once more
+    // on a fresh connection (a second reset is a real failure).
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    return send();
+  }
 }
 
 /** The three properties every ingress must keep, whatever arrives: an answer below 500 and, unless taken, no stored change. */

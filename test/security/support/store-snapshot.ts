@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 
 /**
  * Everything the bot has stored, read from its SQLite file on a separate read-only connection: every row of
@@ -8,18 +8,16 @@ import sqlite3 from 'sqlite3';
  */
 export async function snapshotStore(file: string, ignore: readonly string[] = []): Promise<string> {
   const skipped = ['leases', ...ignore];
-  const database = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened: sqlite3.Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
-  });
-  const all = <Row>(sql: string) => new Promise<Row[]>((resolve, reject) => database.all<Row>(sql, (error, rows) => (error ? reject(error) : resolve(rows))));
+  const database = new Database(file, { readonly: true });
+  const all = <Row>(sql: string) => database.prepare(sql).all() as Row[];
   try {
-    const tables = await all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    const tables = all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     const kept = tables.map((table) => table.name).filter((name) => !skipped.some((suffix) => name.endsWith(`_${suffix}`)));
     const dump: Record<string, string[]> = {};
-    for (const name of kept) dump[name] = (await all<Record<string, unknown>>(`SELECT * FROM "${name}"`)).map((row) => JSON.stringify(row)).sort();
+    for (const name of kept) dump[name] = all<Record<string, unknown>>(`SELECT * FROM "${name}"`).map((row) => JSON.stringify(row)).sort();
     return JSON.stringify(dump, null, 1);
   } finally {
-    await new Promise<void>((resolve) => database.close(() => resolve()));
+    database.close();
   }
 }
 
@@ -31,11 +29,27 @@ export function describeSnapshot(snapshot: string): string {
     .join(' ');
 }
 
+/**
+ * The store once it has stopped changing: the bot under test runs in this process and writes what earlier
+ * requests left behind (group-committed at the end of an event-loop turn, or after a reply), so a snapshot
+ * taken at once could catch those writes half done and blame them on the next request.
+ */
+async function settledSnapshot(file: string, ignore: readonly string[]): Promise<string> {
+  let previous = await snapshotStore(file, ignore);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const current = await snapshotStore(file, ignore);
+    if (current === previous) return current;
+    previous = current;
+  }
+  return previous;
+}
+
 /** Runs `act` between two snapshots of the store in `file`. */
 export async function observeStore<T>(file: string, act: () => Promise<T>, ignore: readonly string[] = []): Promise<{ result: T; changed: boolean; change: string }> {
-  const before = await snapshotStore(file, ignore);
+  const before = await settledSnapshot(file, ignore);
   const result = await act();
-  const after = await snapshotStore(file, ignore);
+  const after = await settledSnapshot(file, ignore);
   return { result, changed: after !== before, change: `${describeSnapshot(before)} → ${describeSnapshot(after)}` };
 }
 
