@@ -65,6 +65,7 @@ export function createPlaybook(deps: PlaybookDependencies) {
           now: now(),
           resellerActive: customer.relationshipToPartner === 'reseller',
           proposal: proposal(),
+          earlier: current?.history,
         });
       });
     },

@@ -6,7 +6,7 @@ import type { CallContext } from '../relationships/partner-center.port.ts';
 import { toFailureReply } from '../relationships/invitation-reply.ts';
 import { errorReply } from '../replies.ts';
 import type { Playbook } from './playbook.ts';
-import type { Restoration } from './restoration.ts';
+import { actorOf, type Restoration } from './restoration.ts';
 import { restorationReply } from './restoration-reply.ts';
 import { isRoleTemplateName } from './role-templates.ts';
 
@@ -23,7 +23,7 @@ export function createRestorationActions(playbook: Playbook, directory: StatusDi
     if (!context.isAdmin) return errorReply(context.locale, 'ACCESS.ADMIN_ONLY', { detail: 'restore' });
     const call: CallContext = { locale: context.locale, correlationId: randomUUID() };
     try {
-      const state = await run(context, customerId, context.event.user.id);
+      const state = await run(context, customerId, actorOf(context.event.user));
       if (!state) return errorReply(context.locale, 'RESTORATION.NOT_FOUND');
       return restorationReply(state, context.locale, { partnerName, canAct: true, updatesCard: true });
     } catch (error) {

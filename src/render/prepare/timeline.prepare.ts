@@ -37,7 +37,7 @@ export function formatUtc(iso: string | undefined, locale: Locale): string {
   return `${(DATE_FORMATS[locale] ?? DATE_FORMATS.en).format(time)} UTC`;
 }
 
-function fill(text: string, values: Record<string, string | number>): string {
+export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
 
