@@ -4,7 +4,9 @@ import { createConversationSettings } from './core/conversations/conversation-se
 import { createChatHandler } from './core/handle-chat-event.ts';
 import { createSubscriptionDirectory } from './core/notifications/subscriptions.ts';
 import { createRestorationActions } from './core/restoration/restoration-actions.ts';
+import { createExpiryActions } from './core/restoration/expiry-actions.ts';
 import { setUpRestoration } from './restoration-setup.ts';
+import { createTimelineStore } from './core/delivery/timelines.ts';
 import type { Store } from './core/ports.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import type { Route } from './http/http-types.ts';
@@ -100,7 +102,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   const handleChat = createChatHandler({
     commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger, restoration: { playbook: restoration.playbook, partnerName: invitations.partnerName } }),
-    actions: { ...createInvitationActions(invitations), ...createRestorationActions(restoration.playbook, directory, invitations.partnerName) },
+    actions: {
+      ...createInvitationActions(invitations),
+      ...createRestorationActions(restoration.playbook, directory, invitations.partnerName),
+      ...createExpiryActions({ gdap: gdapAdmin, ledger, timelines: createTimelineStore(store), clock: { now: () => Date.now() } }),
+    },
     settings,
     allowedTenants,
     admins: config.BOT_ADMINS,

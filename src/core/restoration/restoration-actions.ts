@@ -36,7 +36,8 @@ export function createRestorationActions(playbook: Playbook, directory: StatusDi
     // The removal card's button: starts (or shows) the playbook for that customer.
     'restoration.start': adminOnly(async ({ event, locale }, customerId, by) => {
       const customer = await directory.getCustomer(customerId, { locale, correlationId: randomUUID() });
-      const reason = event.action?.data.reason === 'admin-removed-by-microsoft' ? 'admin-removed-by-microsoft' : 'admin-removed';
+      const asked = event.action?.data.reason;
+      const reason = asked === 'admin-removed-by-microsoft' || asked === 'gdap-expiring' ? asked : 'admin-removed';
       return playbook.start(customer, { reason, address: event.address, by });
     }),
     'restoration.choose': adminOnly(async ({ data }, customerId, by) => {

@@ -55,8 +55,8 @@ export function actorOf(user: Pick<ChatUser, 'id' | 'name'>): string {
 export interface Restoration {
   customerId: string;
   customerName?: string;
-  /** Why it started: the removal kind, or `manual` (`restore` typed without a removal). */
-  reason: 'admin-removed' | 'admin-removed-by-microsoft' | 'manual';
+  /** Why it started: the removal kind, `gdap-expiring` (the expiry card's "Start a new relationship"), or `manual` (`restore` typed). */
+  reason: 'admin-removed' | 'admin-removed-by-microsoft' | 'gdap-expiring' | 'manual';
   step: RestorationStep;
   address: ConversationAddress;
   startedAt: string;

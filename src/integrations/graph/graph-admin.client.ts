@@ -11,7 +11,7 @@
 import { AppError } from '../../core/errors.ts';
 import type { GdapRelationship } from '../../core/events/directory.port.ts';
 import type { CallContext } from '../../core/relationships/partner-center.port.ts';
-import { isGuid, validateNewRelationship, validateRoles, type GdapAdmin, type NewGdapRelationship } from '../../core/restoration/gdap.port.ts';
+import { assertAutoExtendAllowed, isGuid, validateNewRelationship, validateRoles, type GdapAdmin, type NewGdapRelationship } from '../../core/restoration/gdap.port.ts';
 import { fixedRequest, type ApiCaller } from '../partner-center/api-caller.ts';
 import { HttpStatusError } from '../partner-center/call-errors.ts';
 import type { PageRequest } from '../partner-center/next-page.ts';
@@ -25,6 +25,7 @@ export const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers
 const ONE = `${RELATIONSHIPS_PATH}/{id}`;
 const REQUESTS = `${ONE}/requests`;
 const ASSIGNMENTS = `${ONE}/accessAssignments`;
+const AUTO_EXTEND = 'P180D';
 /** Statuses in which a terminate request has nothing left to do. */
 const ENDING = new Set(['terminationRequested', 'terminating', 'terminated']);
 
@@ -147,6 +148,28 @@ export function createGdapAdminWith(caller: ApiCaller, graph: GraphClient): Gdap
     lockForApproval: (relationshipId, context) => request(relationshipId, 'lockForApproval', context),
     terminate: (relationshipId, context) => request(relationshipId, 'terminate', context),
     getRelationship: (relationshipId, context) => graph.getGdapRelationship(relationshipId, context),
+
+    async enableAutoExtend(relationshipId, context) {
+      checkRelationshipId(relationshipId, context, ONE);
+      const current = await getWithEtag(relationshipId, context);
+      if (current.autoExtendDuration === AUTO_EXTEND) return current;
+      try {
+        assertAutoExtendAllowed(current.roles);
+      } catch (error) {
+        throw refuse(error, context);
+      }
+      const headers: Record<string, string> = current.etag ? { 'If-Match': current.etag } : {};
+      const request = { ...on(relationshipId, '', ONE), headers };
+      try {
+        await caller.perform({ method: 'PATCH', request, auth: 'app-user', body: { autoExtendDuration: AUTO_EXTEND }, read: () => undefined }, context);
+      } catch (error) {
+        // 412: changed since our read (or a retried PATCH that already happened): what it is now decides.
+        if (!isRefusal(error) && !(error instanceof AppError && error.cause instanceof HttpStatusError && error.cause.status === 412)) throw error;
+        const now = await graph.getGdapRelationship(relationshipId, context).catch(() => undefined);
+        if (now?.autoExtendDuration !== AUTO_EXTEND) throw now ? statusError(now.status, error, context) : error;
+      }
+      return graph.getGdapRelationship(relationshipId, context);
+    },
 
     async listRelationshipsOf(customerTenantId, context) {
       if (!isGuid(customerTenantId)) throw caller.fail(new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'The customer tenant id is not a GUID' }), context, RELATIONSHIPS_PATH);
