@@ -151,24 +151,25 @@ export function createGdapAdminWith(caller: ApiCaller, graph: GraphClient): Gdap
 
     async enableAutoExtend(relationshipId, context) {
       checkRelationshipId(relationshipId, context, ONE);
-      const current = await getWithEtag(relationshipId, context);
-      if (current.autoExtendDuration === AUTO_EXTEND) return current;
-      try {
-        assertAutoExtendAllowed(current.roles);
-      } catch (error) {
-        throw refuse(error, context);
+      // Two rounds at most: a 412 means it changed since our read (or a retried PATCH already happened).
+      for (let round = 1; ; round++) {
+        const current = await getWithEtag(relationshipId, context);
+        if (current.autoExtendDuration === AUTO_EXTEND) return current;
+        try {
+          assertAutoExtendAllowed(current.roles);
+        } catch (error) {
+          throw refuse(error, context);
+        }
+        const headers: Record<string, string> = current.etag ? { 'If-Match': current.etag } : {};
+        try {
+          await caller.perform({ method: 'PATCH', request: { ...on(relationshipId, '', ONE), headers }, auth: 'app-user', body: { autoExtendDuration: AUTO_EXTEND }, read: () => undefined }, context);
+          return await graph.getGdapRelationship(relationshipId, context);
+        } catch (error) {
+          if (isStatus(error, 412) && round < 2) continue;
+          if (isRefusal(error)) await explainRefusal(error, relationshipId, context, () => false);
+          throw error;
+        }
       }
-      const headers: Record<string, string> = current.etag ? { 'If-Match': current.etag } : {};
-      const request = { ...on(relationshipId, '', ONE), headers };
-      try {
-        await caller.perform({ method: 'PATCH', request, auth: 'app-user', body: { autoExtendDuration: AUTO_EXTEND }, read: () => undefined }, context);
-      } catch (error) {
-        // 412: changed since our read (or a retried PATCH that already happened): what it is now decides.
-        if (!isRefusal(error) && !(error instanceof AppError && error.cause instanceof HttpStatusError && error.cause.status === 412)) throw error;
-        const now = await graph.getGdapRelationship(relationshipId, context).catch(() => undefined);
-        if (now?.autoExtendDuration !== AUTO_EXTEND) throw now ? statusError(now.status, error, context) : error;
-      }
-      return graph.getGdapRelationship(relationshipId, context);
     },
 
     async listRelationshipsOf(customerTenantId, context) {
@@ -217,7 +218,11 @@ export function createGdapAdminWith(caller: ApiCaller, graph: GraphClient): Gdap
 
 /** Graph said no (400 Bad Request or 409 Conflict): the request reached it and was refused as such. */
 function isRefusal(error: unknown): error is AppError {
-  return error instanceof AppError && error.cause instanceof HttpStatusError && (error.cause.status === 400 || error.cause.status === 409);
+  return isStatus(error, 400) || isStatus(error, 409);
+}
+
+function isStatus(error: unknown, status: number): error is AppError {
+  return error instanceof AppError && error.cause instanceof HttpStatusError && error.cause.status === status;
 }
 
 function statusError(status: string, refusal: AppError, context: CallContext): AppError {
