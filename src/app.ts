@@ -65,6 +65,8 @@ export interface RunningBot {
   simulator?: PartnerCenterSimulator;
   /** Runs a reconciliation now (tests; the poll runs on its own every POLL_INTERVAL_MINUTES). */
   reconcileNow: ReconciliationLoop['reconcileNow'];
+  /** Runs the restoration playbook's reminder and expiry check now (tests; it runs on its own every hour). */
+  remindNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -175,6 +177,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     webhookToken: webhooks.token,
     simulator,
     reconcileNow: events.reconciliation.reconcileNow,
+    remindNow: () => restoration.playbook.tick(),
     stop: () => (stopping ??= stopAll()),
   };
 }
