@@ -12,6 +12,8 @@ export interface CustomerHistoryEntry {
   source: 'webhook' | 'reconciliation' | 'chat';
   /** Who did it (chat entries only). */
   by?: string;
+  /** `gdap-expiring`: the days left when it was said. */
+  days?: number;
 }
 
 /** A customer the partner has no admin access to since `since` (a removal, an ended GDAP relationship). */
@@ -64,7 +66,8 @@ export function createCustomerLedger(store: Store): CustomerLedger {
       const customerId = event.customer?.id ?? event.customerId;
       if (!customerId) return;
       const at = event.changedAt ?? new Date().toISOString();
-      await append(customerId, { eventId, kind: event.kind, at, source: event.source ?? 'webhook' });
+      const days = event.expiresInDays !== undefined ? { days: event.expiresInDays } : {};
+      await append(customerId, { eventId, kind: event.kind, at, source: event.source ?? 'webhook', ...days });
       await updateAccess(event, customerId, at);
     },
     async noteAction(customerId, kind, by, at) {

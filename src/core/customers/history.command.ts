@@ -18,6 +18,8 @@ export interface HistoryLine {
   source: 'event' | 'chat' | 'playbook';
   what: string;
   by?: string;
+  /** Days left, for an expiry warning. */
+  days?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createHistoryCommand(directory: StatusDirectory, ledger: Pick<Cu
 export async function collectHistory(customerId: string, ledger: Pick<CustomerLedger, 'history'>, restorations: Pick<RestorationStore, 'get'>): Promise<HistoryLine[]> {
   const [events, restoration] = await Promise.all([ledger.history(customerId), restorations.get(customerId)]);
   const lines: HistoryLine[] = [
-    ...events.map((entry): HistoryLine => ({ at: entry.at, source: entry.source === 'chat' ? 'chat' : 'event', what: entry.kind, ...(entry.by ? { by: entry.by } : {}) })),
+    ...events.map((entry): HistoryLine => ({ at: entry.at, source: entry.source === 'chat' ? 'chat' : 'event', what: entry.kind, ...(entry.by ? { by: entry.by } : {}), ...(entry.days !== undefined ? { days: entry.days } : {}) })),
     ...(restoration?.history ?? []).map((entry): HistoryLine => ({ at: entry.at, source: 'playbook', what: entry.what, ...(entry.by ? { by: entry.by } : {}) })),
   ];
   return lines.sort((a, b) => a.at.localeCompare(b.at));

@@ -5,7 +5,7 @@ import type { DataPreparer } from './types.ts';
 
 interface HistoryData {
   customer?: { id?: string; name?: string; domain?: string };
-  entries?: Array<{ at?: string; source?: string; what?: string; by?: string }>;
+  entries?: Array<{ at?: string; source?: string; what?: string; by?: string; days?: number }>;
   total?: number;
 }
 
@@ -23,8 +23,8 @@ function stepText(what: string, t: Strings): string {
   return fill(text, { template: toInertText(template, 50), day: toInertText(detail, 10), count: toInertText(detail, 10) });
 }
 
-function eventText(kind: string, t: Strings): string {
-  return own(t.history.steps, kind) ?? fill(own(t.timeline.history, kind) ?? t.timeline.history.unknown, { days: '' }).trim();
+function eventText(kind: string, days: unknown, t: Strings): string {
+  return own(t.history.steps, kind) ?? fill(own(t.timeline.history, kind) ?? t.timeline.history.unknown, { days: typeof days === 'number' ? days : '' });
 }
 
 /** `customer-history`: one line per entry, newest first, each saying when, what and who. */
@@ -36,7 +36,7 @@ export const historyPreparer: DataPreparer = {
       title: fill(t.history.title, { customer: name }),
       details: fill(t.timeline.customerLine, { domain: toInertText(customer.domain || '–', 200), id: toInertText(customer.id ?? '', 64) }),
       lines: entries.map((entry) => {
-        const text = entry.source === 'playbook' ? stepText(entry.what ?? '', t) : eventText(entry.what ?? '', t);
+        const text = entry.source === 'playbook' ? stepText(entry.what ?? '', t) : eventText(entry.what ?? '', entry.days, t);
         const values = { date: formatUtc(entry.at, locale), text, who: toInertText(entry.by ?? '', 120) };
         return { line: fill(entry.by ? t.history.lineBy : t.history.line, values) };
       }),

@@ -122,6 +122,7 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
       { at: '2026-11-25T10:30:00Z', source: 'playbook', what: 'started', by: 'U0ADMIN' },
       { at: '2026-11-25T10:15:02.1234567+00:00', source: 'event', what: 'admin-removed' },
       { at: '2026-10-01T07:00:00Z', source: 'chat', what: 'auto-extend-enabled', by: 'Ben (29:1ab)' },
+      { at: '2026-09-24T07:00:00Z', source: 'event', what: 'gdap-expiring', days: 7 },
       { at: '2026-03-02T08:30:00Z', source: 'event', what: 'accepted' },
     ],
     total: 42,
