@@ -25,7 +25,7 @@ import { setUpPartnerCenter, type PartnerCenterTuning } from './partner-center-s
 import { createInvitationActions } from './core/relationships/invitation-actions.ts';
 import { createInvitationRequests } from './core/relationships/invitation-requests.ts';
 import { createInvitationTexts } from './core/relationships/invitation-texts.ts';
-import type { InvitationDependencies } from './core/relationships/request-relationship.command.ts';
+import { createRequestRelationshipCommand, type InvitationDependencies } from './core/relationships/request-relationship.command.ts';
 import { createRelationshipLinkSource } from './core/relationships/relationship-link.ts';
 import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import type { BotStore } from './store/bot-store.ts';
@@ -106,7 +106,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger, restoration: { playbook: restoration.playbook, partnerName: invitations.partnerName } }),
     actions: {
       ...createInvitationActions(invitations),
-      ...createRestorationActions(restoration.playbook, directory, invitations.partnerName),
+      ...createRestorationActions(restoration.playbook, directory, invitations.partnerName, createRequestRelationshipCommand(invitations)),
       ...createExpiryActions({ gdap: gdapAdmin, ledger, timelines: createTimelineStore(store), clock: { now: () => Date.now() } }),
     },
     settings,

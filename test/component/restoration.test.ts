@@ -84,7 +84,7 @@ for (const platform of PLATFORMS) {
       const first = await harness.chat.waitFor(/Step 1 of 3/, 'update');
       assert.match(first.json, /Post the invitation/);
       assert.equal(relationshipsOf(customer.id).length, 0, 'no GDAP request before the reseller relationship');
-      await harness.chat.click('command', { text: 'request relationship' });
+      await harness.chat.click('restoration.invite', { customerId: customer.id });
       await harness.chat.waitFor(/invType=ResellerRelationship/);
 
       simulator().updateCustomer(customer.id, { relationshipToPartner: 'reseller' });
@@ -99,6 +99,11 @@ for (const platform of PLATFORMS) {
       await harness.chat.click('restoration.request', { customerId: customer.id });
       await harness.chat.waitFor(/Step 3 of 3/, 'update');
       assert.equal(relationshipsOf(customer.id)[0]?.status, 'approvalPending');
+      await harness.chat.say(`history ${customer.id}`);
+      const history = await harness.chat.waitFor(/History of/);
+      assert.match(history.json, /invitation posted for the customer \(reseller relationship\), by/);
+      assert.match(history.json, /accepted the reseller relationship/);
+      assert.match(history.json, /reseller relationship active again/);
     });
 
     it('when the customer does not approve within 90 days, then a last warning comes, the request expires and a new one can be started', async () => {

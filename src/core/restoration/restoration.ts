@@ -114,6 +114,12 @@ export function resellerRestored(state: Restoration, now: number): Restoration {
   return { ...state, step: 'proposed', history: withHistory(state, now, 'reseller-active') };
 }
 
+/** Someone posted the invitation from the playbook's card (the link names no customer: this is how history knows). */
+export function invitationPosted(state: Restoration, now: number, by: string): Restoration {
+  if (state.step !== 'needs-invitation') return state;
+  return { ...state, history: withHistory(state, now, 'invitation-requested', by) };
+}
+
 /** A new role template or auto-extend choice, only while still a proposal. Auto-extend is dropped when not allowed. */
 export function changeProposal(state: Restoration, proposal: RestorationProposal, now: number, by: string): Restoration {
   if (state.step !== 'proposed') return state;

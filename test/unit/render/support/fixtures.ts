@@ -119,6 +119,7 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
       { at: '2026-11-25T11:00:00Z', source: 'playbook', what: 'requested', by: `Anna ${NASTY_TEXT} (U0ADMIN)` },
       { at: '2026-11-25T10:50:00Z', source: 'playbook', what: 'auto-extend:off', by: 'U0ADMIN' },
       { at: '2026-11-25T10:45:00Z', source: 'playbook', what: 'proposal:helpdesk', by: 'U0ADMIN' },
+      { at: '2026-11-25T10:40:00Z', source: 'playbook', what: 'invitation-requested', by: 'U0ADMIN' },
       { at: '2026-11-25T10:30:00Z', source: 'playbook', what: 'started', by: 'U0ADMIN' },
       { at: '2026-11-25T10:15:02.1234567+00:00', source: 'event', what: 'admin-removed' },
       { at: '2026-10-01T07:00:00Z', source: 'chat', what: 'auto-extend-enabled', by: 'Ben (29:1ab)' },
