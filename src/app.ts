@@ -4,7 +4,9 @@ import { createConversationSettings } from './core/conversations/conversation-se
 import { createChatHandler } from './core/handle-chat-event.ts';
 import { createSubscriptionDirectory } from './core/notifications/subscriptions.ts';
 import { createRestorationActions } from './core/restoration/restoration-actions.ts';
+import { createExpiryActions } from './core/restoration/expiry-actions.ts';
 import { setUpRestoration } from './restoration-setup.ts';
+import { createTimelineStore } from './core/delivery/timelines.ts';
 import type { Store } from './core/ports.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import type { Route } from './http/http-types.ts';
@@ -23,7 +25,7 @@ import { setUpPartnerCenter, type PartnerCenterTuning } from './partner-center-s
 import { createInvitationActions } from './core/relationships/invitation-actions.ts';
 import { createInvitationRequests } from './core/relationships/invitation-requests.ts';
 import { createInvitationTexts } from './core/relationships/invitation-texts.ts';
-import type { InvitationDependencies } from './core/relationships/request-relationship.command.ts';
+import { createRequestRelationshipCommand, type InvitationDependencies } from './core/relationships/request-relationship.command.ts';
 import { createRelationshipLinkSource } from './core/relationships/relationship-link.ts';
 import type { PartnerCenterSimulator } from './simulator/simulator.ts';
 import type { BotStore } from './store/bot-store.ts';
@@ -63,6 +65,8 @@ export interface RunningBot {
   simulator?: PartnerCenterSimulator;
   /** Runs a reconciliation now (tests; the poll runs on its own every POLL_INTERVAL_MINUTES). */
   reconcileNow: ReconciliationLoop['reconcileNow'];
+  /** Runs the restoration playbook's reminder and expiry check now (tests; it runs on its own every hour). */
+  remindNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,7 +107,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   const handleChat = createChatHandler({
     commands: createCommandRegistry({ settings, invitations, subscriptions, directory, ledger, restoration: { playbook: restoration.playbook, partnerName: invitations.partnerName } }),
-    actions: { ...createInvitationActions(invitations), ...createRestorationActions(restoration.playbook, directory, invitations.partnerName) },
+    actions: {
+      ...createInvitationActions(invitations),
+      ...createRestorationActions(restoration.playbook, directory, invitations.partnerName, createRequestRelationshipCommand(invitations)),
+      ...createExpiryActions({ gdap: gdapAdmin, ledger, timelines: createTimelineStore(store), clock: { now: () => Date.now() } }),
+    },
     settings,
     allowedTenants,
     admins: config.BOT_ADMINS,
@@ -172,6 +180,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     webhookToken: webhooks.token,
     simulator,
     reconcileNow: events.reconciliation.reconcileNow,
+    remindNow: () => restoration.playbook.tick(),
     stop: () => (stopping ??= stopAll()),
   };
 }

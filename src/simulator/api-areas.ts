@@ -51,7 +51,7 @@ export function createGraphArea(routes: RouteFn[]): ApiArea {
     audience: 'graph',
     routes,
     // GDAP is written through Graph (create, requests, access assignments); everything else is read only.
-    allowsMethod: (method, path) => method === 'GET' || (method === 'POST' && path.startsWith(GRAPH_WRITE_PREFIX)),
+    allowsMethod: (method, path) => method === 'GET' || ((method === 'POST' || method === 'PATCH') && path.startsWith(GRAPH_WRITE_PREFIX)),
     // Graph answers with its own request-id and echoes the caller's client-request-id.
     echoHeaders(request) {
       const clientRequestId = request.headers['client-request-id'];

@@ -59,6 +59,8 @@ export interface GdapDirectory {
   lockForApproval(id: string): SimulatedGdapRelationship | GdapRefusal;
   /** The customer approves: approvalPending → active, ending after its duration. */
   approve(id: string): SimulatedGdapRelationship | GdapRefusal;
+  /** `PATCH autoExtendDuration` on an active (or not yet locked) relationship; never P180D with Global Administrator. */
+  setAutoExtend(id: string, autoExtendDuration: 'PT0S' | 'P180D'): SimulatedGdapRelationship | GdapRefusal;
   /** `terminate`: active → terminationRequested (terminated by the next read). */
   requestTermination(id: string): SimulatedGdapRelationship | GdapRefusal;
   /** Only on an active relationship, with a subset of its roles, one live assignment per security group. */
@@ -182,6 +184,14 @@ export function createGdapDirectory(clock: Clock): GdapDirectory {
         return { status: 'active', activatedDateTime: iso(now), endDateTime: iso(now + durationDays(relationship.duration) * DAY_MS) };
       }),
     requestTermination: (id) => transition(id, 'active', () => ({ status: 'terminationRequested' })),
+    setAutoExtend(id, autoExtendDuration) {
+      settle();
+      const relationship = relationships[index(id)];
+      if (!relationship) return { status: 404, message: `The delegatedAdminRelationship ${id} was not found.` };
+      if (relationship.status !== 'active' && relationship.status !== 'created') return { status: 400, message: `The delegatedAdminRelationship is ${relationship.status}; autoExtendDuration can only change while it is created or active.` };
+      if (autoExtendDuration === 'P180D' && relationship.roles.includes(GLOBAL_ADMINISTRATOR)) return { status: 400, message: 'Auto-extend is not supported for relationships that include the Global Administrator role.' };
+      return update(id, { autoExtendDuration }) ?? relationship;
+    },
     addAccessAssignment(relationshipId, input) {
       settle();
       const relationship = relationships[index(relationshipId)];

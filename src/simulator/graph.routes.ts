@@ -76,6 +76,23 @@ export function createGraphRoutes(baseUrl: () => string) {
     sendJson(call.response, 200, { '@odata.context': context('tenantRelationships/delegatedAdminRelationships/$entity'), ...toWireRelationship(relationship) }, call.echoHeaders);
   }
 
+  /** Only autoExtendDuration, and only with the relationship's current ETag in If-Match (Graph requires it). */
+  async function answerPatch(call: PartnerCenterRequest, id: string): Promise<void> {
+    const body = await readJson(call);
+    const current = call.state.gdap.find(id);
+    if (!current) return sendGraphError(call.response, 404, `The delegatedAdminRelationship ${id} was not found.`, call.echoHeaders);
+    const ifMatch = call.request.headers['if-match'];
+    if (!ifMatch) return sendGraphError(call.response, 400, 'The If-Match header is required.', call.echoHeaders);
+    if (ifMatch !== '*' && ifMatch !== etag(current.lastModifiedDateTime)) return sendGraphError(call.response, 412, 'The ETag does not match: the relationship changed.', call.echoHeaders);
+    const value = isObject(body) ? body.autoExtendDuration : undefined;
+    if (!isObject(body) || Object.keys(body).some((key) => key !== 'autoExtendDuration') || (value !== 'PT0S' && value !== 'P180D')) {
+      return sendGraphError(call.response, 400, 'Only autoExtendDuration (PT0S or P180D) can be changed here.', call.echoHeaders);
+    }
+    const updated = call.state.gdap.setAutoExtend(id, value);
+    if (isGdapRefusal(updated)) return sendGraphError(call.response, updated.status, updated.message, call.echoHeaders);
+    sendJson(call.response, 200, { '@odata.context': context('tenantRelationships/delegatedAdminRelationships/$entity'), ...toWireRelationship(updated) }, call.echoHeaders);
+  }
+
   async function answerCreate(call: PartnerCenterRequest): Promise<void> {
     const request = toNewRelationship(await readJson(call));
     if (typeof request === 'string') return sendGraphError(call.response, 400, request, call.echoHeaders);
@@ -126,6 +143,7 @@ export function createGraphRoutes(baseUrl: () => string) {
     if (!RELATIONSHIP_ID.test(id)) return sendGraphError(call.response, 400, 'Invalid delegatedAdminRelationship id.', call.echoHeaders);
     if (rest.length) return sendGraphError(call.response, 404, 'The requested resource was not found.', call.echoHeaders);
     if (child === undefined && method === 'GET') return answerOne(call, id);
+    if (child === undefined && method === 'PATCH') return answerPatch(call, id);
     if (child === 'requests' && assignmentId === undefined && method === 'POST') return answerRequest(call, id);
     if (child === 'accessAssignments' && method === 'GET') return answerAssignments(call, id, assignmentId);
     if (child === 'accessAssignments' && assignmentId === undefined && method === 'POST') return answerAssignmentCreate(call, id);

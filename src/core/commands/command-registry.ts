@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 import type { Playbook } from '../restoration/playbook.ts';
 import { createRestoreCommand } from '../restoration/restore.command.ts';
 import type { CustomerLedger } from '../customers/customer-ledger.ts';
+import { createHistoryCommand } from '../customers/history.command.ts';
 import { createPendingCommand } from '../customers/pending.command.ts';
 import { createStatusCommand, type StatusDirectory } from '../customers/status.command.ts';
 import { createHelpCommand } from './help.command.ts';
@@ -31,6 +32,7 @@ export function createCommandRegistry(deps: CommandDependencies): readonly Comma
     createStatusCommand(deps.directory, deps.ledger),
     ...(deps.restoration ? [createRestoreCommand(deps.restoration.playbook, deps.directory, deps.restoration.partnerName)] : []),
     createPendingCommand(deps.invitations.requests, deps.ledger),
+    createHistoryCommand(deps.directory, deps.ledger, deps.restoration?.playbook ?? { get: async () => undefined }),
     createLanguageCommand(deps.settings),
   );
   return commands;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../events/partner-center-event.ts';
 import type { Store } from '../ports.ts';
 import { withLease } from '../with-lease.ts';
@@ -7,7 +8,12 @@ export interface CustomerHistoryEntry {
   eventId: string;
   kind: string;
   at: string;
-  source: 'webhook' | 'reconciliation';
+  /** `chat`: something someone did through the bot that Partner Center sends no event for. */
+  source: 'webhook' | 'reconciliation' | 'chat';
+  /** Who did it (chat entries only). */
+  by?: string;
+  /** `gdap-expiring`: the days left when it was said. */
+  days?: number;
 }
 
 /** A customer the partner has no admin access to since `since` (a removal, an ended GDAP relationship). */
@@ -22,6 +28,8 @@ export interface CustomerLedger {
   /** Adds a recorded event to its customer's history and keeps the "without admin access" list current. */
   note(event: DomainEvent, eventId: string): Promise<void>;
   history(customerId: string): Promise<CustomerHistoryEntry[]>;
+  /** Adds what someone did in chat (enabling auto-extend) to the customer's history. */
+  noteAction(customerId: string, kind: string, by: string, at: string): Promise<void>;
   /** Oldest first. */
   withoutAccess(): Promise<WithoutAccess[]>;
 }
@@ -44,18 +52,26 @@ export function createCustomerLedger(store: Store): CustomerLedger {
     });
   }
 
+  async function append(customerId: string, entry: CustomerHistoryEntry): Promise<void> {
+    await withLease(store, `customer-history:${customerId}`, async () => {
+      const list = (await histories.get(customerId)) ?? [];
+      if (list.some((each) => each.eventId === entry.eventId)) return;
+      list.push(entry);
+      await histories.set(customerId, list.sort((a, b) => a.at.localeCompare(b.at)).slice(-HISTORY_LIMIT));
+    });
+  }
+
   return {
     async note(event, eventId) {
       const customerId = event.customer?.id ?? event.customerId;
       if (!customerId) return;
       const at = event.changedAt ?? new Date().toISOString();
-      await withLease(store, `customer-history:${customerId}`, async () => {
-        const list = (await histories.get(customerId)) ?? [];
-        if (list.some((entry) => entry.eventId === eventId)) return;
-        list.push({ eventId, kind: event.kind, at, source: event.source ?? 'webhook' });
-        await histories.set(customerId, list.sort((a, b) => a.at.localeCompare(b.at)).slice(-HISTORY_LIMIT));
-      });
+      const days = event.expiresInDays !== undefined ? { days: event.expiresInDays } : {};
+      await append(customerId, { eventId, kind: event.kind, at, source: event.source ?? 'webhook', ...days });
       await updateAccess(event, customerId, at);
+    },
+    async noteAction(customerId, kind, by, at) {
+      await append(customerId.toLowerCase(), { eventId: randomUUID(), kind, at, source: 'chat', by });
     },
     history: async (customerId) => (await histories.get(customerId.toLowerCase())) ?? [],
     withoutAccess: async () => (await access.get('all')) ?? [],

@@ -32,12 +32,9 @@ export function createStatusCommand(directory: StatusDirectory, ledger: Customer
       if (!query) return errorReply(locale, 'STATUS.USAGE');
       const call: CallContext = { locale, correlationId: randomUUID() };
       try {
-        const matches = await findCustomers(directory, query, call);
-        if (matches.length === 0) return errorReply(locale, 'STATUS.NOT_FOUND', { detail: query });
-        const exact = matches.filter((customer) => [customer.companyName, customer.domain, customer.id].some((value) => value.toLowerCase() === query.toLowerCase()));
-        const chosen = matches.length === 1 ? matches[0] : exact.length === 1 ? exact[0] : undefined;
-        if (!chosen) return choicesReply(locale, query, matches);
-        return await statusReply(locale, chosen, directory, ledger, call);
+        const found = await resolveCustomer(directory, query, call);
+        if (!found.customer) return found.reply(locale, 'status');
+        return await statusReply(locale, found.customer, directory, ledger, call);
       } catch (error) {
         return toFailureReply(locale, error, call.correlationId);
       }
@@ -59,9 +56,24 @@ export async function findCustomers(directory: StatusDirectory, query: string, c
   return byName.length > 0 ? byName : directory.searchCustomers('domain', query, call);
 }
 
-function choicesReply(locale: Locale, query: string, matches: Customer[]): Reply {
+export type CustomerResolution =
+  | { customer: Customer; reply?: undefined }
+  /** Nobody or several match: `reply` says so, the choices' buttons running `command <tenant id>`. */
+  | { customer?: undefined; reply: (locale: Locale, command: string) => Reply };
+
+/** The one customer `query` means (tenant id, or the start of the name or domain; an exact match wins among several). */
+export async function resolveCustomer(directory: StatusDirectory, query: string, call: CallContext): Promise<CustomerResolution> {
+  const matches = await findCustomers(directory, query, call);
+  if (matches.length === 0) return { reply: (locale) => errorReply(locale, 'STATUS.NOT_FOUND', { detail: query }) };
+  const exact = matches.filter((customer) => [customer.companyName, customer.domain, customer.id].some((value) => value.toLowerCase() === query.toLowerCase()));
+  const chosen = matches.length === 1 ? matches[0] : exact.length === 1 ? exact[0] : undefined;
+  if (chosen) return { customer: chosen };
+  return { reply: (locale, command) => choicesReply(locale, query, matches, command) };
+}
+
+function choicesReply(locale: Locale, query: string, matches: Customer[], command: string): Reply {
   const choices = matches.slice(0, MAX_CHOICES).map((customer) => ({ id: customer.id, label: `${customer.companyName} (${customer.domain})` }));
-  return { template: 'customer-choices', locale, data: { query, choices, more: matches.length > MAX_CHOICES }, private: true };
+  return { template: 'customer-choices', locale, data: { query, command, choices, more: matches.length > MAX_CHOICES }, private: true };
 }
 
 async function statusReply(locale: Locale, customer: Customer, directory: StatusDirectory, ledger: CustomerLedger, call: CallContext): Promise<Reply> {

@@ -82,7 +82,10 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
    * A burst for one conversation: one digest message instead of a card per event. Each customer's
    * timeline still learns the event, so its own card tells the whole story when it is next updated.
    */
-  async function deliverDigest(rows: readonly OutboxRow[], signal: AbortSignal): Promise<void> {
+  async function deliverDigest(burst: readonly OutboxRow[], signal: AbortSignal): Promise<void> {
+    // A playbook note that piled up with them is its own message (it is no customer card to fold).
+    for (const note of burst.filter(isNote)) await deliverNote(note, signal);
+    const rows = burst.filter((row) => !isNote(row));
     const first = rows[0];
     if (!first) return;
     const key = first.conversationKey;
@@ -107,7 +110,7 @@ export function createTimelineDelivery(deps: DeliveryDependencies) {
   }
 
   async function deliver(row: OutboxRow, signal: AbortSignal, takeBurst: () => Promise<OutboxRow[]> = async () => []): Promise<void> {
-    if (row.payload.template === 'restoration-note') return deliverNote(row, signal);
+    if (isNote(row)) return deliverNote(row, signal);
     const { event, address } = readPayload(row);
     const key = row.conversationKey;
     // What piled up while this conversation waited for its turn goes out together.
@@ -164,6 +167,10 @@ async function findTimeline(timelines: TimelineStore, key: string, subject: Stor
   const known = new Set(pending.entries.map((entry) => entry.eventId));
   const entries = [...pending.entries, ...(current?.entries ?? []).filter((entry) => !known.has(entry.eventId))].sort((a, b) => a.at.localeCompare(b.at));
   return { timeline: { ...pending, entries }, adopted: true };
+}
+
+function isNote(row: OutboxRow): boolean {
+  return row.payload.template === 'restoration-note';
 }
 
 function readPayload(row: OutboxRow): TimelinePayload {

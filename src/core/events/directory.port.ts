@@ -30,6 +30,8 @@ export interface GdapRelationship {
   createdDateTime?: string;
   activatedDateTime?: string;
   endDateTime?: string;
+  /** `PT0S` (off) or `P180D`: extended by 180 days at the end, so no expiry warning is needed. */
+  autoExtendDuration?: string;
 }
 
 /** One Partner Center audit record (`GET /v1/auditrecords`), reduced to what the bot uses. */

@@ -172,7 +172,9 @@ function changesOf(relationship: GdapRelationship, before: GdapSnapshotEntry | u
     else if (TERMINATED.has(status) && !TERMINATED.has(was ?? '')) changed('gdap-terminated');
     else if (status === 'expired') changed('gdap-expired');
   }
-  const threshold = expiryThreshold(status, relationship.endDateTime, now);
+  // An auto-extending relationship does not end: nothing to warn about.
+  const autoExtends = relationship.autoExtendDuration !== undefined && relationship.autoExtendDuration !== 'PT0S';
+  const threshold = autoExtends ? undefined : expiryThreshold(status, relationship.endDateTime, now);
   if (threshold) {
     const days = Math.max(0, Math.ceil((Date.parse(relationship.endDateTime ?? '') - now) / DAY_MS));
     events.push({ ...base, kind: 'gdap-expiring', notification: 'expiring', dedupeKey: `reconciled:gdap-expiring:${base.relationshipId}:${threshold}`, expiresInDays: days });

@@ -62,6 +62,11 @@ export interface GdapAdmin {
   /** `{"action":"terminate"}`: status becomes `terminationRequested`, then `terminated`. */
   terminate(relationshipId: string, context: CallContext): Promise<void>;
   getRelationship(relationshipId: string, context: CallContext): Promise<GdapRelationship>;
+  /**
+   * `PATCH` with `If-Match` and `{"autoExtendDuration":"P180D"}`: the relationship is extended by 180 days
+   * at its end from now on. Refused (GDAP.AUTO_EXTEND_WITH_GLOBAL_ADMIN) when it includes Global Administrator.
+   */
+  enableAutoExtend(relationshipId: string, context: CallContext): Promise<GdapRelationship>;
   /** Every relationship (any status) with this customer. */
   listRelationshipsOf(customerTenantId: string, context: CallContext): Promise<GdapRelationship[]>;
   /** Only on an `active` relationship; the assignment starts `pending` and becomes `active`. */
@@ -81,6 +86,11 @@ export function approvalLink(relationshipId: string): string {
 
 export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID.test(value);
+}
+
+/** A GDAP relationship id: `{guid}-{guid}`. */
+export function isRelationshipId(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 73 && GUID.test(value.slice(0, 36)) && value[36] === '-' && GUID.test(value.slice(37));
 }
 
 /** `P90D` → 90; undefined for anything but whole days. */
@@ -103,11 +113,16 @@ export function validateNewRelationship(input: NewGdapRelationship): void {
   if (input.autoExtendDuration !== 'PT0S' && input.autoExtendDuration !== 'P180D') {
     throw new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'autoExtendDuration must be PT0S or P180D' });
   }
-  if (input.autoExtendDuration === 'P180D' && input.roles.some((role) => role.toLowerCase() === GLOBAL_ADMINISTRATOR_ROLE)) {
-    throw new AppError('GDAP.AUTO_EXTEND_WITH_GLOBAL_ADMIN', { message: 'Auto-extend is not allowed with the Global Administrator role' });
-  }
+  if (input.autoExtendDuration === 'P180D') assertAutoExtendAllowed(input.roles);
   if (!isGuid(input.customerTenantId)) throw new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'The customer tenant id is not a GUID' });
   if (input.customerName !== undefined && typeof input.customerName !== 'string') throw new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'The customer name is not a string' });
+}
+
+/** Throws when Microsoft would refuse auto-extend for these roles (Global Administrator among them). */
+export function assertAutoExtendAllowed(roles: readonly string[]): void {
+  if (roles.some((role) => role.toLowerCase() === GLOBAL_ADMINISTRATOR_ROLE)) {
+    throw new AppError('GDAP.AUTO_EXTEND_WITH_GLOBAL_ADMIN', { message: 'Auto-extend is not allowed with the Global Administrator role', expected: true });
+  }
 }
 
 /** At least one role, each an Entra role template id (GUID). */

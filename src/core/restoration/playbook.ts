@@ -11,6 +11,7 @@ import {
   approved,
   cancel,
   changeProposal,
+  invitationPosted,
   requestCreated,
   resellerRestored,
   restart,
@@ -65,6 +66,7 @@ export function createPlaybook(deps: PlaybookDependencies) {
           now: now(),
           resellerActive: customer.relationshipToPartner === 'reseller',
           proposal: proposal(),
+          earlier: current?.history,
         });
       });
     },
@@ -98,6 +100,7 @@ export function createPlaybook(deps: PlaybookDependencies) {
       });
     },
 
+    noteInvitation: (customerId: string, by: string) => deps.restorations.update(customerId, (state) => state && invitationPosted(state, now(), by)),
     cancel: (customerId: string, by: string) => deps.restorations.update(customerId, (state) => state && cancel(state, now(), by)),
     restart: (customerId: string, by: string) => deps.restorations.update(customerId, (state) => state && restart(state, now(), by)),
     get: (customerId: string) => deps.restorations.get(customerId),

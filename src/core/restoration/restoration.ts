@@ -1,4 +1,4 @@
-import type { ConversationAddress } from '../chat.ts';
+import type { ChatUser, ConversationAddress } from '../chat.ts';
 import { autoExtendAllowed, type RoleTemplateName } from './role-templates.ts';
 
 /**
@@ -37,15 +37,26 @@ export interface RestorationRelationship {
 
 export interface RestorationHistoryEntry {
   at: string;
+  /** `started`, `proposal:<template>`, `requested`, `reminder:<day>`, `access-restored:<count>`, … */
   what: string;
+  /** Who clicked or typed it (`actorOf`); absent for what events and the timer did. */
   by?: string;
+}
+
+/** Earlier playbooks of the customer stay in the audit trail, up to this many lines. */
+export const MAX_HISTORY = 200;
+
+/** How a playbook step remembers who did it: the name the platform gave (untrusted, rendered inert) and the id. */
+export function actorOf(user: Pick<ChatUser, 'id' | 'name'>): string {
+  const name = user.name?.trim();
+  return name ? `${name} (${user.id})` : user.id;
 }
 
 export interface Restoration {
   customerId: string;
   customerName?: string;
-  /** Why it started: the removal kind, or `manual` (`restore` typed without a removal). */
-  reason: 'admin-removed' | 'admin-removed-by-microsoft' | 'manual';
+  /** Why it started: the removal kind, `gdap-expiring` (the expiry card's "Start a new relationship"), or `manual` (`restore` typed). */
+  reason: 'admin-removed' | 'admin-removed-by-microsoft' | 'gdap-expiring' | 'manual';
   step: RestorationStep;
   address: ConversationAddress;
   startedAt: string;
@@ -73,6 +84,8 @@ export interface StartInput {
   now: number;
   resellerActive: boolean;
   proposal: RestorationProposal;
+  /** The history of the customer's previous (closed) playbook, kept for the audit trail. */
+  earlier?: readonly RestorationHistoryEntry[];
 }
 
 export function startRestoration(input: StartInput): Restoration {
@@ -87,12 +100,12 @@ export function startRestoration(input: StartInput): Restoration {
     startedBy: input.by,
     proposal: input.proposal,
     reminders: [],
-    history: [{ at, what: 'started', by: input.by }],
+    history: [...(input.earlier ?? []), { at, what: 'started', by: input.by }].slice(-MAX_HISTORY),
   };
 }
 
 function withHistory(state: Restoration, now: number, what: string, by?: string): Restoration['history'] {
-  return [...state.history, { at: new Date(now).toISOString(), what, ...(by ? { by } : {}) }];
+  return [...state.history, { at: new Date(now).toISOString(), what, ...(by ? { by } : {}) }].slice(-MAX_HISTORY);
 }
 
 /** The invitation was accepted again (or someone says it was): on to the GDAP proposal. */
@@ -101,11 +114,18 @@ export function resellerRestored(state: Restoration, now: number): Restoration {
   return { ...state, step: 'proposed', history: withHistory(state, now, 'reseller-active') };
 }
 
+/** Someone posted the invitation from the playbook's card (the link names no customer: this is how history knows). */
+export function invitationPosted(state: Restoration, now: number, by: string): Restoration {
+  if (state.step !== 'needs-invitation') return state;
+  return { ...state, history: withHistory(state, now, 'invitation-requested', by) };
+}
+
 /** A new role template or auto-extend choice, only while still a proposal. Auto-extend is dropped when not allowed. */
 export function changeProposal(state: Restoration, proposal: RestorationProposal, now: number, by: string): Restoration {
   if (state.step !== 'proposed') return state;
   const checked = { ...proposal, autoExtend: proposal.autoExtend && autoExtendAllowed(proposal.roles) };
-  return { ...state, proposal: checked, history: withHistory(state, now, `proposal:${proposal.template}`, by) };
+  const what = checked.template === state.proposal?.template && checked.autoExtend !== state.proposal.autoExtend ? `auto-extend:${checked.autoExtend ? 'on' : 'off'}` : `proposal:${checked.template}`;
+  return { ...state, proposal: checked, history: withHistory(state, now, what, by) };
 }
 
 export function requestCreated(state: Restoration, relationship: RestorationRelationship, now: number, by: string): Restoration {

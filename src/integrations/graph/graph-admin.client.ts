@@ -11,7 +11,7 @@
 import { AppError } from '../../core/errors.ts';
 import type { GdapRelationship } from '../../core/events/directory.port.ts';
 import type { CallContext } from '../../core/relationships/partner-center.port.ts';
-import { isGuid, validateNewRelationship, validateRoles, type GdapAdmin, type NewGdapRelationship } from '../../core/restoration/gdap.port.ts';
+import { assertAutoExtendAllowed, isGuid, validateNewRelationship, validateRoles, type GdapAdmin, type NewGdapRelationship } from '../../core/restoration/gdap.port.ts';
 import { fixedRequest, type ApiCaller } from '../partner-center/api-caller.ts';
 import { HttpStatusError } from '../partner-center/call-errors.ts';
 import type { PageRequest } from '../partner-center/next-page.ts';
@@ -25,6 +25,7 @@ export const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers
 const ONE = `${RELATIONSHIPS_PATH}/{id}`;
 const REQUESTS = `${ONE}/requests`;
 const ASSIGNMENTS = `${ONE}/accessAssignments`;
+const AUTO_EXTEND = 'P180D';
 /** Statuses in which a terminate request has nothing left to do. */
 const ENDING = new Set(['terminationRequested', 'terminating', 'terminated']);
 
@@ -148,6 +149,29 @@ export function createGdapAdminWith(caller: ApiCaller, graph: GraphClient): Gdap
     terminate: (relationshipId, context) => request(relationshipId, 'terminate', context),
     getRelationship: (relationshipId, context) => graph.getGdapRelationship(relationshipId, context),
 
+    async enableAutoExtend(relationshipId, context) {
+      checkRelationshipId(relationshipId, context, ONE);
+      // Two rounds at most: a 412 means it changed since our read (or a retried PATCH already happened).
+      for (let round = 1; ; round++) {
+        const current = await getWithEtag(relationshipId, context);
+        if (current.autoExtendDuration === AUTO_EXTEND) return current;
+        try {
+          assertAutoExtendAllowed(current.roles);
+        } catch (error) {
+          throw refuse(error, context);
+        }
+        const headers: Record<string, string> = current.etag ? { 'If-Match': current.etag } : {};
+        try {
+          await caller.perform({ method: 'PATCH', request: { ...on(relationshipId, '', ONE), headers }, auth: 'app-user', body: { autoExtendDuration: AUTO_EXTEND }, read: () => undefined }, context);
+          return await graph.getGdapRelationship(relationshipId, context);
+        } catch (error) {
+          if (isStatus(error, 412) && round < 2) continue;
+          if (isRefusal(error)) await explainRefusal(error, relationshipId, context, () => false);
+          throw error;
+        }
+      }
+    },
+
     async listRelationshipsOf(customerTenantId, context) {
       if (!isGuid(customerTenantId)) throw caller.fail(new AppError('PARTNER_CENTER.BAD_REQUEST', { message: 'The customer tenant id is not a GUID' }), context, RELATIONSHIPS_PATH);
       const tenantId = customerTenantId.toLowerCase();
@@ -194,7 +218,11 @@ export function createGdapAdminWith(caller: ApiCaller, graph: GraphClient): Gdap
 
 /** Graph said no (400 Bad Request or 409 Conflict): the request reached it and was refused as such. */
 function isRefusal(error: unknown): error is AppError {
-  return error instanceof AppError && error.cause instanceof HttpStatusError && (error.cause.status === 400 || error.cause.status === 409);
+  return isStatus(error, 400) || isStatus(error, 409);
+}
+
+function isStatus(error: unknown, status: number): error is AppError {
+  return error instanceof AppError && error.cause instanceof HttpStatusError && error.cause.status === status;
 }
 
 function statusError(status: string, refusal: AppError, context: CallContext): AppError {

@@ -19,6 +19,7 @@ const relationshipSchema = z.object({
   createdDateTime: z.string().nullish(),
   activatedDateTime: z.string().nullish(),
   endDateTime: z.string().nullish(),
+  autoExtendDuration: z.string().nullish(),
 });
 
 const relationshipPageSchema = z.object({
@@ -42,6 +43,7 @@ export function toGdapRelationship(item: z.infer<typeof relationshipSchema>): Gd
     ...(item.createdDateTime ? { createdDateTime: item.createdDateTime } : {}),
     ...(item.activatedDateTime ? { activatedDateTime: item.activatedDateTime } : {}),
     ...(item.endDateTime ? { endDateTime: item.endDateTime } : {}),
+    ...(item.autoExtendDuration ? { autoExtendDuration: item.autoExtendDuration } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { toAppError } from './to-app-error.ts';
 import type { AuthMode, TokenKind, TokenProvider } from './token-provider.ts';
 
 export interface ApiCall<T> {
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   request: PageRequest;
   auth: AuthMode;
   /** Sent as JSON. */

@@ -12,7 +12,7 @@ const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
 
 export interface HttpRequest {
   service: Service;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
   /** Path without query string: what errors and logs may show. */
   path: string;

@@ -1,6 +1,7 @@
 import type { Reply } from '../../core/chat.ts';
 import { strings } from '../../i18n/index.ts';
 import { DEFAULT_MAX_INERT_LENGTH, toInertData } from '../inert.ts';
+import { historyPreparer } from './history.prepare.ts';
 import { invitationPreparer } from './invitation.prepare.ts';
 import { pendingPreparer } from './pending.prepare.ts';
 import { restorationPreparer } from './restoration.prepare.ts';
@@ -16,6 +17,7 @@ export const prepareData: Readonly<Record<string, DataPreparer>> = Object.freeze
   'customer-timeline': timelinePreparer,
   'timeline-update': timelineUpdatePreparer,
   'customer-status': statusPreparer,
+  'customer-history': historyPreparer,
   pending: pendingPreparer,
   restoration: restorationPreparer,
   'notification-digest': digestPreparer,

@@ -44,7 +44,7 @@ export const restorationPreparer: DataPreparer = {
       title: fill(r.title, { customer }),
       noteText: pick(r.notes, card.note),
       reasonText: pick(r.reasons, card.reason, r.reasons.manual),
-      showMeaning: card.reason !== 'manual' && OPEN.has(card.step),
+      showMeaning: card.reason !== 'manual' && card.reason !== 'gdap-expiring' && OPEN.has(card.step),
       stepText: pick(r.steps, card.step),
       step: card.step,
       open: OPEN.has(card.step),

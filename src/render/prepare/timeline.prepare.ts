@@ -1,4 +1,5 @@
 import type { Locale } from '../../core/chat.ts';
+import { GLOBAL_ADMINISTRATOR_ROLE, isRelationshipId } from '../../core/restoration/gdap.port.ts';
 import type { Strings } from '../../i18n/index.ts';
 import { toInertText } from '../inert.ts';
 import type { DataPreparer } from './types.ts';
@@ -15,13 +16,21 @@ export interface TimelineEntryData {
 export interface TimelineCardData {
   customer?: { id: string; name?: string; domain?: string };
   identifying?: boolean;
-  relationship?: { displayName?: string; endDateTime?: string };
+  relationship?: { id?: string; displayName?: string; endDateTime?: string; roles?: string[] };
   /** Oldest first; the last one is what just happened. */
   entries: TimelineEntryData[];
 }
 
 const HISTORY_LINES = 10;
 const REMOVALS = new Set(['admin-removed', 'admin-removed-by-microsoft']);
+
+/** An `expiring` card's actions (auto-extend is not offered with Global Administrator: Microsoft refuses it): which relationship, and whether auto-extend may be offered for it. */
+function expiryActions(card: TimelineCardData, latestKind: string | undefined): { expiring: boolean; relationshipId: string; autoExtendOffer: boolean } {
+  const id = card.relationship?.id ?? '';
+  const expiring = latestKind === 'gdap-expiring' && isRelationshipId(id) && Boolean(card.customer?.id);
+  const roles = Array.isArray(card.relationship?.roles) ? card.relationship.roles : [];
+  return { expiring, relationshipId: expiring ? id : '', autoExtendOffer: expiring && !roles.some((role) => String(role).toLowerCase() === GLOBAL_ADMINISTRATOR_ROLE) };
+}
 const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', de: 'de-DE' };
 
 /** Built once per locale: constructing a DateTimeFormat costs more than formatting with it. */
@@ -37,7 +46,7 @@ export function formatUtc(iso: string | undefined, locale: Locale): string {
   return `${(DATE_FORMATS[locale] ?? DATE_FORMATS.en).format(time)} UTC`;
 }
 
-function fill(text: string, values: Record<string, string | number>): string {
+export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
 
@@ -88,6 +97,7 @@ export const timelinePreparer: DataPreparer = {
       removal: REMOVALS.has(latest?.kind ?? ''),
       removalKind: REMOVALS.has(latest?.kind ?? '') ? latest?.kind : '',
       customerId: card.customer?.id ?? '',
+      ...expiryActions(card, latest?.kind),
       history: entries.slice(-HISTORY_LINES).reverse().map((entry) => historyLine(entry, locale, t)),
     };
   },

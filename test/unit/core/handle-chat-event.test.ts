@@ -70,13 +70,13 @@ describe('handleChatEvent', () => {
     const reply = await handle(messageFrom({ id: 'user-1' }, 'help'));
     assert.equal(reply?.template, 'help');
     const names = (reply?.data.commands as { name: string }[]).map((command) => command.name);
-    assert.deepEqual(names, ['help', 'request relationship', 'status', 'pending']);
+    assert.deepEqual(names, ['help', 'request relationship', 'status', 'pending', 'history']);
     assert.equal(reply?.data.isAdmin, false);
   });
 
   it('when an admin asks for help, then admin commands are listed too', async () => {
     const reply = await handle(messageFrom(ADMIN, 'help'));
-    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'subscribe', 'unsubscribe', 'subscriptions', 'status', 'pending', 'language']);
+    assert.deepEqual((reply?.data.commands as { name: string }[]).map((command) => command.name), ['help', 'request relationship', 'subscribe', 'unsubscribe', 'subscriptions', 'status', 'pending', 'history', 'language']);
   });
 
   it('when the tenant is not on the allow-list, then the answer is the refusal and nothing runs', async () => {

@@ -108,7 +108,7 @@ describe('Slack app manifest', () => {
   it('when the long description is read, then its command list is exactly the usage of every registered command', () => {
     const listed = manifest.display_information.long_description.split('\n').filter((line) => line.startsWith('• ')).map((line) => line.slice(2));
     assert.deepEqual(listed, registeredCommands().map((entry) => entry.usage));
-    // Commands the texts already describe but the bot does not run yet (history) must not be offered.
+    // Commands the texts describe but the bot does not run must not be offered.
     const described = Object.keys(en.commands).map((key) => key.replace(/-/g, ' '));
     const unregistered = described.filter((name) => !registeredCommands().some((command) => command.name === name));
     assert.ok(unregistered.length < described.length);

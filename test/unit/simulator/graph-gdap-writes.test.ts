@@ -154,11 +154,39 @@ describe('simulator: writing GDAP through Graph', () => {
   });
 
   it('when a method Graph does not offer is used, then 405 in Graph\'s shape', async () => {
-    const patched = await call(`${simulator.url}${COLLECTION}/${SEEDED_GDAP.active}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-    assert.equal(patched.status, 405);
-    assert.equal(graphError(patched).code, 'MethodNotAllowed');
+    const deleted = await call(`${simulator.url}${COLLECTION}/${SEEDED_GDAP.active}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(deleted.status, 405);
+    assert.equal(graphError(deleted).code, 'MethodNotAllowed');
+    const patchedCollection = await call(`${simulator.url}${COLLECTION}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(patchedCollection.status, 405);
     assert.equal((await post(simulator, `${COLLECTION}/${SEEDED_GDAP.active}`, token, {})).status, 405);
     assert.equal((await post(simulator, CUSTOMERS, token, {})).status, 405);
+  });
+
+  it('when autoExtendDuration is patched, then only with the current ETag in If-Match, only that field, and never with Global Administrator', async () => {
+    const patch = (id: string, body: unknown, ifMatch?: string) =>
+      call(`${simulator.url}${COLLECTION}/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(ifMatch ? { 'if-match': ifMatch } : {}) }, body: JSON.stringify(body) });
+    const before = await get(simulator, `${COLLECTION}/${SEEDED_GDAP.expiringSoon}`, token);
+    const etag = before.json['@odata.etag'] as string;
+    assert.equal(before.json.autoExtendDuration, 'PT0S');
+    assert.equal((await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'P180D' })).status, 400, 'If-Match is required');
+    assert.equal((await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'P180D' }, 'W/"stale"')).status, 412);
+    assert.equal((await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'P90D' }, etag)).status, 400);
+    assert.equal((await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'P180D', displayName: 'x' }, etag)).status, 400);
+    assert.equal((await get(simulator, `${COLLECTION}/${SEEDED_GDAP.expiringSoon}`, token)).json.autoExtendDuration, 'PT0S', 'nothing changed by the refused ones');
+
+    const patched = await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'P180D' }, etag);
+    assert.equal(patched.status, 200);
+    assert.equal(patched.json.autoExtendDuration, 'P180D');
+    assert.notEqual(patched.json['@odata.etag'], etag);
+    assert.equal((await patch(SEEDED_GDAP.expiringSoon, { autoExtendDuration: 'PT0S' }, etag)).status, 412, 'the old ETag is stale now');
+
+    const withGlobalAdmin = simulator.controls.addGdapRelationship({ customer: { tenantId: wideWorld.id, displayName: wideWorld.companyName }, status: 'active', roles: [GLOBAL_ADMINISTRATOR], endDateTime: new Date(Date.now() + 10 * DAY_MS).toISOString() });
+    const current = (await get(simulator, `${COLLECTION}/${withGlobalAdmin.id}`, token)).json['@odata.etag'] as string;
+    const refused = await patch(withGlobalAdmin.id, { autoExtendDuration: 'P180D' }, current);
+    assert.equal(refused.status, 400);
+    assert.match(graphError(refused).message, /Global Administrator/);
+    assert.equal((await patch(SEEDED_GDAP.expired, { autoExtendDuration: 'P180D' }, '*')).status, 400, 'an expired relationship cannot change');
   });
 
   it('when the gdap-approve scenario names an API-created relationship, then only a locked one is approved, for its own duration', async () => {

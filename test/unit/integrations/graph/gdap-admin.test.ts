@@ -170,6 +170,25 @@ describe('GdapAdmin on Graph: writing GDAP relationships', () => {
     await admin.terminate(SEEDED_GDAP.activeLongTerm, harness.context());
   });
 
+  it('when auto-extend is enabled, then one PATCH with the ETag in If-Match sets P180D; again is harmless; Global Administrator is refused before any PATCH, an expired one is EXPIRED', async () => {
+    harness = await startMicrosoftHarness();
+    const admin = harness.clients.gdapAdmin;
+    const updated = await admin.enableAutoExtend(SEEDED_GDAP.expiringSoon, harness.context());
+    assert.equal(updated.autoExtendDuration, 'P180D');
+    assert.equal(harness.simulator.controls.gdapRelationships().find((relationship) => relationship.id === SEEDED_GDAP.expiringSoon)?.autoExtendDuration, 'P180D');
+    const patches = () => graphRequests(harness.simulator).filter((sent) => sent.method === 'PATCH');
+    assert.equal(patches().length, 1);
+    assert.match(patches()[0]?.headers['if-match'] ?? '', /^W\/"/);
+    await admin.enableAutoExtend(SEEDED_GDAP.expiringSoon, harness.context());
+    assert.equal(patches().length, 1, 'already on: nothing to send');
+
+    const withGlobalAdmin = harness.simulator.controls.addGdapRelationship({ customer: { tenantId: wideWorld.id, displayName: wideWorld.companyName }, status: 'active', roles: [GLOBAL_READER, GLOBAL_ADMINISTRATOR_ROLE], endDateTime: new Date(Date.now() + 10 * DAY_MS).toISOString() });
+    await expectAppError(admin.enableAutoExtend(withGlobalAdmin.id, harness.context()), 'GDAP.AUTO_EXTEND_WITH_GLOBAL_ADMIN');
+    await expectAppError(admin.enableAutoExtend(SEEDED_GDAP.expired, harness.context()), 'GDAP.EXPIRED');
+    assert.equal(patches().length, 2, 'only the expired one reached Graph (and was refused)');
+    await expectAppError(admin.enableAutoExtend('abc', harness.context()), 'PARTNER_CENTER.BAD_REQUEST');
+  });
+
   it('when a customer\'s relationships are listed, then Graph filters by customer/tenantId and every one of theirs comes back', async () => {
     harness = await startMicrosoftHarness();
     const admin = harness.clients.gdapAdmin;

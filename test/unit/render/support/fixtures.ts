@@ -30,6 +30,8 @@ export const INVITATION_LINK =
 export const INDIRECT_INVITATION_LINK =
   'https://admin.microsoft.com/Adminportal/Home?invType=IndirectResellerRelationship&partnerId=3b33e682-00c3-41ee-9dd2-a548adf56438&msppId=0&DAP=false&indirectCSPId=7a1c9e52-8d3f-4b6a-9c0e-2f5d8b4a6e13#/BillingAccounts/partner-invitation';
 
+const EXPIRING_RELATIONSHIP_ID = '2a9e8d7c-6b5a-4f3e-8d2c-1b0a9f8e7d61-4b2a6e33-8791-4386-bd2b-0d55baf25039';
+
 const otherLocale = (locale: Locale): Locale => (locale === 'en' ? 'de' : 'en');
 
 /** `invitation` data: a direct invitation with the standard text, in the conversation's language unless overridden. */
@@ -108,8 +110,27 @@ export const FIXTURES: Readonly<Record<string, (locale: Locale) => Record<string
       { kind: 'accepted', at: '2026-03-02T08:30:00Z' },
     ],
   }),
+  'customer-history': () => ({
+    customer: { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', name: `Fabrikam ${NASTY_TEXT}`, domain: 'fabrikam.onmicrosoft.com' },
+    entries: [
+      { at: '2026-12-01T09:00:00Z', source: 'playbook', what: 'access-restored:1' },
+      { at: '2026-11-30T08:00:00Z', source: 'event', what: 'gdap-approved' },
+      { at: '2026-11-28T10:00:00Z', source: 'playbook', what: 'reminder:3' },
+      { at: '2026-11-25T11:00:00Z', source: 'playbook', what: 'requested', by: `Anna ${NASTY_TEXT} (U0ADMIN)` },
+      { at: '2026-11-25T10:50:00Z', source: 'playbook', what: 'auto-extend:off', by: 'U0ADMIN' },
+      { at: '2026-11-25T10:45:00Z', source: 'playbook', what: 'proposal:helpdesk', by: 'U0ADMIN' },
+      { at: '2026-11-25T10:40:00Z', source: 'playbook', what: 'invitation-requested', by: 'U0ADMIN' },
+      { at: '2026-11-25T10:30:00Z', source: 'playbook', what: 'started', by: 'U0ADMIN' },
+      { at: '2026-11-25T10:15:02.1234567+00:00', source: 'event', what: 'admin-removed' },
+      { at: '2026-10-01T07:00:00Z', source: 'chat', what: 'auto-extend-enabled', by: 'Ben (29:1ab)' },
+      { at: '2026-09-24T07:00:00Z', source: 'event', what: 'gdap-expiring', days: 7 },
+      { at: '2026-03-02T08:30:00Z', source: 'event', what: 'accepted' },
+    ],
+    total: 42,
+  }),
   'customer-choices': () => ({
     query: `Fab ${NASTY_TEXT}`,
+    command: 'status',
     choices: [
       { id: '4b2a6e33-8791-4386-bd2b-0d55baf25039', label: `Fabrikam ${NASTY_TEXT} (fabrikam.de)` },
       { id: 'c2f4d3a8-1e5b-4f7c-9a0d-6b8e2f1c3d47', label: 'Fabrikam Nord GmbH (fabrikam-nord.de)' },
@@ -149,6 +170,18 @@ export const GOLDEN_VARIANTS: Readonly<Record<string, { template: string; data: 
         link: INDIRECT_INVITATION_LINK,
       }),
   },
+  // The expiry watch: an active relationship ending in 14 days offers auto-extend and a new relationship.
+  'customer-timeline-expiring': {
+    template: 'customer-timeline',
+    data: () =>
+      timelineData({
+        relationship: { id: EXPIRING_RELATIONSHIP_ID, displayName: `Contoso ${NASTY_TEXT}`, endDateTime: '2026-12-09T10:15:00Z', roles: ['f2ef992c-3afb-46b9-b7cf-a126ee74c451'] },
+        entries: [
+          { kind: 'gdap-approved', at: '2024-12-09T10:15:00Z' },
+          { kind: 'gdap-expiring', at: '2026-11-25T10:15:00Z', expiresInDays: 14 },
+        ],
+      }),
+  },
   'invitation-editing': {
     template: 'invitation',
     data: (locale) =>
@@ -174,9 +207,16 @@ export const VARIANTS: readonly Omit<Reply, 'locale'>[] = [
   { template: 'customer-timeline', data: timelineData({ entries: [{ kind: 'constructor', at: '2026-11-25T10:15:00Z' }] }) },
   { template: 'customer-timeline', data: timelineData({ entries: Array.from({ length: 25 }, () => ({ kind: 'access-assignment-updated', at: '2026-11-25T10:15:00Z' })) }) },
   { template: 'timeline-update', data: timelineData({ customer: { id: 'x' } }) },
+  // With Global Administrator only "Start a new relationship"; a tampered id offers neither.
+  { template: 'customer-timeline', data: timelineData({ relationship: { id: EXPIRING_RELATIONSHIP_ID, roles: ['62E90394-69F5-4237-9190-012177145E10'] }, entries: [{ kind: 'gdap-expiring', at: '2026-11-25T10:15:00Z', expiresInDays: 7 }] }) },
+  { template: 'customer-timeline', data: timelineData({ relationship: { id: 'x"}],"y', roles: 'nope' }, entries: [{ kind: 'gdap-expiring', at: '2026-11-25T10:15:00Z', expiresInDays: 7 }] }) },
+  { template: 'customer-timeline', data: timelineData({ entries: [{ kind: 'auto-extend-enabled', at: '2026-11-25T10:15:00Z' }] }) },
   { template: 'customer-status', data: { customer: { id: 'x', name: '', domain: '', relationship: 'unheard-of' }, relationships: [], history: [] } },
   { template: 'customer-status', data: {} },
-  { template: 'customer-choices', data: { query: 'x', choices: [], more: false } },
+  { template: 'customer-choices', data: { query: 'x', command: 'history', choices: [], more: false } },
+  { template: 'customer-history', data: { customer: { id: 'x' }, entries: [], total: 0 } },
+  { template: 'customer-history', data: { entries: [{ at: 'not a date', source: 'playbook', what: 'constructor:toString' }, { source: 'event', what: '__proto__' }, { source: 'chat' }] } },
+  { template: 'customer-history', data: { customer: { id: 'x' }, entries: Array.from({ length: 30 }, () => ({ at: '2026-11-25T10:15:00Z', source: 'playbook', what: 'requested', by: 'ü'.repeat(300) })), total: 200 } },
   { template: 'pending', data: { days: 90, invitations: [], withoutAccess: [] } },
   { template: 'notification-digest', data: { items: Array.from({ length: 20 }, () => timelineData()) } },
   { template: 'notification-digest', data: {} },
