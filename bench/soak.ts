@@ -47,8 +47,11 @@ interface Round {
   heapUsed: number;
   rss: number;
   pending: number;
+  /** Requests the in-process simulator had logged since the last sample (emptied before each sample). */
+  simulatorLog: number;
   teamsCalls: number;
   slackCalls: number;
+  slackMethods: Record<string, number>;
 }
 
 function describe(index: number, round: Round): string {
@@ -57,7 +60,7 @@ function describe(index: number, round: Round): string {
     `round ${index}: ${load.responses} requests in ${load.durationS.toFixed(1)} s (${load.rps.toFixed(0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms)`,
     `heap_used ${(round.heapUsed / MB).toFixed(1)} MB, rss ${(round.rss / MB).toFixed(0)} MB`,
     `outbox pending ${round.pending}`,
-    `calls to the fakes: Teams ${round.teamsCalls}, Slack ${round.slackCalls}`,
+    `calls to the fakes: Teams ${round.teamsCalls}, Slack ${round.slackCalls} (${Object.entries(round.slackMethods).map(([method, n]) => `${method} ${n}`).join(', ')}), simulator ${round.simulatorLog}`,
   ].join('; ');
 }
 
@@ -126,13 +129,13 @@ async function main(): Promise<void> {
       const result = await load.ask({ type: 'round', amount: perRound, connections: CONNECTIONS });
       if (result.type !== 'round') throw new Error(`expected a round result, got ${result.type}`);
       const calls = counter.take();
-      const usage = await bot.heap();
+      const { usage, simulatorLog } = await bot.heap({ forgetSimulatorLog: true });
       const outbox = await bot.outbox();
-      const round: Round = { load: result, heapUsed: usage.heapUsed, rss: usage.rss, pending: (outbox.pending ?? 0) + (outbox.sending ?? 0), ...calls };
+      const round: Round = { load: result, heapUsed: usage.heapUsed, rss: usage.rss, pending: (outbox.pending ?? 0) + (outbox.sending ?? 0), simulatorLog, ...calls };
       rounds.push(round);
       process.stdout.write(`${describe(index, round)}\n`);
       problems.push(...problemsOf(result).map((problem) => `round ${index}: ${problem}`));
-      if (SNAPSHOTS && (index === 2 || index === ROUNDS)) process.stdout.write(`# heap snapshot ${await bot.snapshot(path.join(SNAPSHOTS, `soak-round-${index}.heapsnapshot`))}\n`);
+      if (SNAPSHOTS && (index === 2 || index === ROUNDS)) process.stdout.write(`# heap snapshot ${await bot.snapshot(path.join(SNAPSHOTS, `soak-round-${index}.heapsnapshot`), { forgetSimulatorLog: true })}\n`);
       if (problems.length > 0) break;
     }
 

@@ -3,7 +3,8 @@
  * several replicas (bench/ingest-replicas.ts). The child runs `startBot` exactly as `npm start` does, from
  * the environment it is forked with, on 127.0.0.1, and answers over the fork's IPC channel, which exists
  * only here (a bench-only hook; nothing in src/ knows about it):
- * - `{ type: 'heap' }`: two full GCs (the child runs with `--expose-gc`), then `process.memoryUsage()`;
+ * - `{ type: 'heap' }`: two full GCs (the child runs with `--expose-gc`), then `process.memoryUsage()`
+ *   (optionally after emptying the in-process simulator's request log, see `simulatorLog`);
  * - `{ type: 'snapshot', file }`: `v8.writeHeapSnapshot(file)` after a GC, to diff two of them;
  * - `{ type: 'outbox' }`: the outbox's row counts by state;
  * - disconnect: `RunningBot.stop()`, then exit.
@@ -18,7 +19,7 @@ import { readConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { simulatorCertificateUrls } from '../../src/simulator/webhooks/index.ts';
 
-type ToChild = { type: 'heap' } | { type: 'snapshot'; file: string } | { type: 'outbox' };
+type ToChild = { type: 'heap'; forgetSimulatorLog?: boolean } | { type: 'snapshot'; file: string; forgetSimulatorLog?: boolean } | { type: 'outbox' };
 export interface Ready {
   type: 'ready';
   url: string;
@@ -30,15 +31,18 @@ export interface Ready {
 }
 type FromChild =
   | Ready
-  | { type: 'heap'; usage: NodeJS.MemoryUsage }
+  | { type: 'heap'; usage: NodeJS.MemoryUsage; simulatorLog: number }
   | { type: 'snapshot'; file: string }
   | { type: 'outbox'; counts: Record<string, number> }
   | { type: 'failed'; message: string };
 
 export interface BotProcess extends Omit<Ready, 'type'> {
-  /** `process.memoryUsage()` of the bot after two forced full GCs. */
-  heap(): Promise<NodeJS.MemoryUsage>;
-  snapshot(file: string): Promise<string>;
+  /**
+   * `process.memoryUsage()` of the bot after two forced full GCs, and how many requests the local-mode
+   * simulator's request log held. With `forgetSimulatorLog` that log is emptied first (see runChild).
+   */
+  heap(options?: { forgetSimulatorLog?: boolean }): Promise<{ usage: NodeJS.MemoryUsage; simulatorLog: number }>;
+  snapshot(file: string, options?: { forgetSimulatorLog?: boolean }): Promise<string>;
   outbox(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
@@ -87,8 +91,11 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     webhookToken: ready.webhookToken,
     certificateUrl: ready.certificateUrl,
     pid: ready.pid,
-    heap: async () => (await ask({ type: 'heap' })).usage,
-    snapshot: async (file) => (await ask({ type: 'snapshot', file })).file,
+    heap: async (options = {}) => {
+      const { usage, simulatorLog } = await ask({ type: 'heap', ...options });
+      return { usage, simulatorLog };
+    },
+    snapshot: async (file, options = {}) => (await ask({ type: 'snapshot', file, ...options })).file,
     outbox: async () => (await ask({ type: 'outbox' })).counts,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -109,12 +116,28 @@ function fullGc(): void {
   gc();
 }
 
+/**
+ * Local mode runs the Partner Center simulator inside the bot's process, and the simulator keeps the last
+ * 5,000 to 10,000 requests it served (headers included, for tests): several MB that grow and are cut in
+ * half in a sawtooth. In production Partner Center is not in the bot's heap, so a soak empties that log
+ * before it samples. Returns how many entries it held.
+ */
+function simulatorLog(bot: RunningBot, forget: boolean | undefined): number {
+  const log = bot.simulator?.controls.requests as unknown[] | undefined;
+  const held = log?.length ?? 0;
+  if (forget) log?.splice(0);
+  return held;
+}
+
 async function answer(bot: RunningBot, message: ToChild): Promise<FromChild> {
   switch (message.type) {
-    case 'heap':
+    case 'heap': {
+      const held = simulatorLog(bot, message.forgetSimulatorLog);
       fullGc();
-      return { type: 'heap', usage: process.memoryUsage() };
+      return { type: 'heap', usage: process.memoryUsage(), simulatorLog: held };
+    }
     case 'snapshot':
+      simulatorLog(bot, message.forgetSimulatorLog);
       fullGc();
       return { type: 'snapshot', file: writeHeapSnapshot(message.file) };
     case 'outbox':

@@ -6,8 +6,8 @@ import type { FakeBotConnector } from '../../test/fakes/fake-bot-connector.ts';
 import type { FakeSlackApi } from '../../test/fakes/fake-slack-api.ts';
 
 export interface CallCounter {
-  /** Calls since the last `take()`. */
-  take(): { teamsCalls: number; slackCalls: number };
+  /** Calls since the last `take()`; Slack's also by Web API method. */
+  take(): { teamsCalls: number; slackCalls: number; slackMethods: Record<string, number> };
   stop(): void;
 }
 
@@ -16,9 +16,11 @@ const EMPTY_EVERY_MS = 500;
 export function startCallCounter(fakes: { connector: FakeBotConnector; slack: FakeSlackApi }): CallCounter {
   let teamsCalls = 0;
   let slackCalls = 0;
+  let slackMethods: Record<string, number> = {};
   const empty = (): void => {
     teamsCalls += fakes.connector.calls.length;
     slackCalls += fakes.slack.calls.length;
+    for (const call of fakes.slack.calls) slackMethods[call.method] = (slackMethods[call.method] ?? 0) + 1;
     fakes.connector.reset();
     fakes.slack.reset();
   };
@@ -26,9 +28,10 @@ export function startCallCounter(fakes: { connector: FakeBotConnector; slack: Fa
   return {
     take() {
       empty();
-      const taken = { teamsCalls, slackCalls };
+      const taken = { teamsCalls, slackCalls, slackMethods };
       teamsCalls = 0;
       slackCalls = 0;
+      slackMethods = {};
       return taken;
     },
     stop: () => clearInterval(timer),
