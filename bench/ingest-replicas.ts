@@ -11,6 +11,8 @@
  * load generator (bench/support/ingest-load.ts, as in bench/ingest.ts: distinct webhooks signed before the
  * clock starts, each for a fresh customer), since each replica trusts only its own simulator's certificate
  * URL and has its own webhook token: CONNECTIONS per replica, all three at once, 2 s warm-up, 10 s measured.
+ * Before that, in the same run and on the same store, replica 1 alone gets all 3 × CONNECTIONS for 10 s
+ * (`ingest_rps_1_replica_redis`), so the scaling can be read off one run.
  *
  *   node --import tsx bench/ingest-replicas.ts
  */
@@ -105,19 +107,24 @@ async function main(): Promise<void> {
     const [first] = bots;
     if (!first) throw new Error('no replica started');
     await subscribeFleet(fleet, first, { connector, slack });
-    await Promise.all(loads.map((load, index) => initLoad(load, (bots[index] as BotProcess).certificateUrl, POOL_SIZE)));
+    // Replica 1's generator also feeds the single-replica run.
+    await Promise.all(loads.map((load, index) => initLoad(load, (bots[index] as BotProcess).certificateUrl, index === 0 ? 2 * POOL_SIZE : POOL_SIZE)));
     const urls = bots.map((bot) => `${bot.url}${WEBHOOK_PATH}?token=${encodeURIComponent(bot.webhookToken)}`);
 
     const warmUp = await runAll(loads, urls, WARM_UP_SECONDS);
     const problems = checkRuns(warmUp, 'warm-up');
     if (problems.length > 0) throw new Error(problems.join('; '));
+    const [firstLoad] = loads;
+    if (!firstLoad) throw new Error('no load generator');
+    const single = await runLoad(firstLoad, { url: urls[0] as string, connections: REPLICAS * CONNECTIONS, seconds: SECONDS, bodies: 'fresh' });
+    problems.push(...checkRuns([single], 'single replica'));
     const measured = await runAll(loads, urls, SECONDS);
     const rps = measured.reduce((sum, result) => sum + result.rps, 0);
     const p99 = Math.max(...measured.map((result) => result.p99Ms));
 
     // Stopping drains the requests still in flight when autocannon stopped.
     await Promise.all(bots.map((bot) => bot.stop()));
-    const runs = [...warmUp, ...measured];
+    const runs = [...warmUp, single, ...measured];
     const stored = await countStored(redis, runs.flatMap((result) => result.sent));
     const recorded = runs.reduce((sum, result) => sum + (result.outcomes.recorded ?? 0), 0);
     const unansweredStored = await countStored(redis, runs.flatMap((result) => result.unanswered));
@@ -127,9 +134,12 @@ async function main(): Promise<void> {
     measured.forEach((result, index) => process.stdout.write(`# replica ${index + 1}: ${result.rps.toFixed(0)} req/s, p99 ${formatMs(result.p99Ms)} ms\n`));
     process.stdout.write(
       [
+        `ingest_rps_1_replica_redis: ${single.rps.toFixed(0)} req/s`,
+        `ingest_p99_ms_1_replica_redis: ${formatMs(single.p99Ms)} ms`,
         `ingest_rps_3_replicas_redis: ${rps.toFixed(0)} req/s`,
         `ingest_p99_ms_3_replicas_redis: ${formatMs(p99)} ms`,
-        `ingest_events_recorded_3_replicas_redis: ${stored}`,
+        `replicas_scaling_ratio: ${(rps / single.rps).toFixed(2)}`,
+        `ingest_events_recorded_redis: ${stored}`,
         `target: p99 <= ${TARGET_P99_MS} ms (as for one replica): ${p99 <= TARGET_P99_MS ? 'met' : 'missed'}`,
         '',
       ].join('\n'),
