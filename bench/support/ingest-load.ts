@@ -12,7 +12,7 @@
  *   headers, and nothing there cares about repeats.
  */
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import { createSigner, type SignedWebhook } from './webhook-signer.ts';
+import { countOutcome, createSigner, type SignedWebhook } from './webhook-signer.ts';
 
 export interface InitMessage {
   type: 'init';
@@ -122,14 +122,7 @@ function run(message: RunMessage): Promise<LoadResult> {
     onResponse(status, body, context) {
       if (typeof context.dedupeKey === 'string') pending.delete(context.dedupeKey);
       if (status !== 200) return;
-      let outcome = 'other';
-      try {
-        const parsed = JSON.parse(body) as { status?: unknown };
-        if (typeof parsed.status === 'string') outcome = parsed.status;
-      } catch {
-        // counted as `other`
-      }
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      countOutcome(outcomes, body);
     },
   };
 

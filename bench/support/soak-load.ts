@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { buildBlockActionsRequest, buildSlashCommandRequest } from '../../test/fakes/slack-request.ts';
 import { buildPersonalMessage } from '../../test/fakes/teams-activity.ts';
-import { createSigner, type SignedWebhook } from './webhook-signer.ts';
+import { countOutcome, createSigner, type SignedWebhook } from './webhook-signer.ts';
 
 export type RequestKind = 'teams-help' | 'teams-request' | 'slack-command' | 'slack-interaction' | 'webhook';
 
@@ -141,14 +141,7 @@ function round(amount: number, connections: number): Promise<RoundResult> {
     onResponse(status, body, context) {
       if (status >= 300 && failures.length < 5) failures.push(`${status} ${String(context.kind)}: ${body.slice(0, 200)}`);
       if (context.kind !== 'webhook' || status !== 200) return;
-      let outcome = 'other';
-      try {
-        const parsed = JSON.parse(body) as { status?: unknown };
-        if (typeof parsed.status === 'string') outcome = parsed.status;
-      } catch {
-        // counted as `other`
-      }
-      webhookOutcomes[outcome] = (webhookOutcomes[outcome] ?? 0) + 1;
+      countOutcome(webhookOutcomes, body);
     },
   };
   return new Promise((resolve, reject) => {

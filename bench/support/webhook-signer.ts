@@ -33,3 +33,15 @@ export function createSigner(certificateUrl: string): () => SignedWebhook {
     };
   };
 }
+
+/** Counts a 200 answer of the webhook route by its `status` field (`recorded`, `duplicate`, `test`), else `other`. */
+export function countOutcome(outcomes: Record<string, number>, body: string): void {
+  let outcome = 'other';
+  try {
+    const parsed = JSON.parse(body) as { status?: unknown };
+    if (typeof parsed.status === 'string') outcome = parsed.status;
+  } catch {
+    // counted as `other`
+  }
+  outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+}
