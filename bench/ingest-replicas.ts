@@ -76,7 +76,6 @@ function checkRuns(results: readonly LoadResult[], label: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const folder = mkdtempSync(path.join(tmpdir(), 'bench-replicas-'));
   const redis: Redis = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
   redis.on('error', () => undefined);
   try {
@@ -85,6 +84,7 @@ async function main(): Promise<void> {
     process.stdout.write(`ingest_rps_3_replicas_redis: not measured (nothing answers at ${REDIS_URL})\n`);
     return;
   }
+  const folder = mkdtempSync(path.join(tmpdir(), 'bench-replicas-'));
   const connector = createFakeBotConnector();
   const slack = createFakeSlackApi();
   const loads = Array.from({ length: REPLICAS }, () => startLoadGenerator());
