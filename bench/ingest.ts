@@ -15,11 +15,9 @@
  *
  *   node --import tsx --expose-gc bench/ingest.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startBot, type RunningBot } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -31,8 +29,8 @@ import { DEFAULT_PREFIX } from '../src/store/store-support.ts';
 import { createFakeBotConnector, type FakeBotConnector } from '../test/fakes/fake-bot-connector.ts';
 import { buildChannelMessage, buildGroupChatMessage, buildPersonalMessage, FAKE_TENANT_ID, FAKE_USER_AAD_ID } from '../test/fakes/teams-activity.ts';
 import { startBareServer, type BareServer } from './support/bare-server.ts';
-import type { ChildMessage, LoadResult, ParentMessage, RunMessage } from './support/ingest-load.ts';
 import { formatMs, formatRatio } from './support/latency.ts';
+import { initLoad, runLoad, startLoadGenerator } from './support/ingest-load-client.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = 10;
@@ -45,38 +43,6 @@ const POOL_SIZE = Number(process.env.BENCH_INGEST_POOL ?? 40_000);
 const TARGET_RATIO = 0.4;
 const TARGET_P99_MS = 25;
 const SUBSCRIBERS = 3;
-
-/** The load generator in its own process, one request/answer at a time over IPC. */
-function startLoadGenerator(): { ask(message: ParentMessage): Promise<ChildMessage>; stop(): void } {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./support/ingest-load.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return {
-    ask: (message) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code}) before answering`));
-        child.once('exit', onExit);
-        child.once('message', (answer: ChildMessage) => {
-          child.off('exit', onExit);
-          if (answer.type === 'error') reject(new Error(`load generator: ${answer.message}`));
-          else resolve(answer);
-        });
-        child.send(message);
-      }),
-    stop: () => {
-      if (child.connected) child.send({ type: 'exit' } satisfies ParentMessage);
-      setTimeout(() => child.kill(), 2000).unref();
-    },
-  };
-}
-
-async function runLoad(load: ReturnType<typeof startLoadGenerator>, run: Omit<RunMessage, 'type'>): Promise<LoadResult> {
-  const answer = await load.ask({ type: 'run', ...run });
-  if (answer.type !== 'result') throw new Error(`expected a load result, got ${answer.type}`);
-  if (answer.signedLate > 0) process.stderr.write(`ingest: the pool ran dry, ${answer.signedLate} webhooks were signed during the run (raise BENCH_INGEST_POOL)\n`);
-  return answer;
-}
 
 /** Three conversations say `subscribe all` (the bot's admin asks), so the bot stores their references. */
 async function subscribeConversations(bot: RunningBot, connector: FakeBotConnector): Promise<void> {
@@ -149,8 +115,7 @@ async function main(): Promise<void> {
     const query = `?token=${encodeURIComponent(bot.webhookToken)}`;
     const botUrl = `${bot.url}${WEBHOOK_PATH}${query}`;
     const bareUrl = `${bare.url}${WEBHOOK_PATH}${query}`;
-    const ready = await load.ask({ type: 'init', certificateUrl: simulatorCertificateUrls(bot.simulator.url).certificateUrl, poolSize: POOL_SIZE });
-    if (ready.type !== 'ready') throw new Error(`expected the load generator to be ready, got ${ready.type}`);
+    await initLoad(load, simulatorCertificateUrls(bot.simulator.url).certificateUrl, POOL_SIZE);
 
     // Warm-up, not counted: JIT for both servers, and the bot fetches and caches the signing certificate.
     await runLoad(load, { url: bareUrl, connections: CONNECTIONS, seconds: WARM_UP_SECONDS, bodies: 'reuse' });

@@ -11,10 +11,8 @@
  * - `reuse` runs (the bare baseline) cycle through the first webhooks of the pool: same bytes, same
  *   headers, and nothing there cares about repeats.
  */
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import { toDedupeKey } from '../../src/core/events/partner-center-event.ts';
-import { createWebhookEventBuilders, signWebhookBody, simulatorWebhookIdentity } from '../../src/simulator/webhooks/index.ts';
+import { countOutcome, createSigner, type SignedWebhook } from './webhook-signer.ts';
 
 export interface InitMessage {
   type: 'init';
@@ -57,34 +55,8 @@ export interface LoadResult {
 
 export type ChildMessage = { type: 'ready'; signedPerSecond: number } | LoadResult | { type: 'error'; message: string };
 
-interface SignedWebhook {
-  headers: Record<string, string>;
-  body: Buffer;
-  dedupeKey: string;
-}
-
 /** How many distinct webhooks a `reuse` run cycles through (signed apart from the pool). */
 const REUSED = 1024;
-
-function createSigner(certificateUrl: string): () => SignedWebhook {
-  const key: KeyObject = createPrivateKey(simulatorWebhookIdentity().signingKeyPem);
-  // Events carry real Partner Center URIs, as the simulator's do: the only host the bot trusts in local mode.
-  const events = createWebhookEventBuilders();
-  return () => {
-    const event = events.resellerRelationshipAccepted(randomUUID());
-    const body = Buffer.from(JSON.stringify(event), 'utf8');
-    return {
-      body,
-      dedupeKey: toDedupeKey(event),
-      headers: {
-        authorization: `Signature ${signWebhookBody(body, key)}`,
-        'x-ms-certificate-url': certificateUrl,
-        'x-ms-signature-algorithm': 'rsa-sha256',
-        'content-type': 'application/json',
-      },
-    };
-  };
-}
 
 let sign: (() => SignedWebhook) | undefined;
 /** Each entry is handed out once and then dropped. */
@@ -150,14 +122,7 @@ function run(message: RunMessage): Promise<LoadResult> {
     onResponse(status, body, context) {
       if (typeof context.dedupeKey === 'string') pending.delete(context.dedupeKey);
       if (status !== 200) return;
-      let outcome = 'other';
-      try {
-        const parsed = JSON.parse(body) as { status?: unknown };
-        if (typeof parsed.status === 'string') outcome = parsed.status;
-      } catch {
-        // counted as `other`
-      }
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      countOutcome(outcomes, body);
     },
   };
 

@@ -2,9 +2,6 @@
 import { AppError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import type { BotStore } from './bot-store.ts';
-import { createPostgresStore } from './postgres.store.ts';
-import { createRedisStore } from './redis.store.ts';
-import { createSqliteStore } from './sqlite.store.ts';
 import { DEFAULT_PREFIX, assertPrefix, type BackendOptions } from './store-support.ts';
 
 export interface StoreOptions {
@@ -28,15 +25,16 @@ export async function createStore(url: string, options: StoreOptions = {}): Prom
   assertPrefix(prefix);
   const { clock } = options;
   const backend: BackendOptions = { prefix, now: () => clock?.now() ?? Date.now(), onBackgroundError: options.onBackgroundError };
+  // Only the chosen backend's driver is loaded (the others cost start-up time and are not needed).
   switch (toScheme(url)) {
     case 'sqlite':
-      return createSqliteStore(url.slice('sqlite://'.length), backend);
+      return (await import('./sqlite.store.ts')).createSqliteStore(url.slice('sqlite://'.length), backend);
     case 'redis':
     case 'rediss':
-      return createRedisStore(url, backend);
+      return (await import('./redis.store.ts')).createRedisStore(url, backend);
     case 'postgres':
     case 'postgresql':
-      return createPostgresStore(url, backend);
+      return (await import('./postgres.store.ts')).createPostgresStore(url, backend);
   }
 }
 
