@@ -104,10 +104,7 @@ function createOutbox({ database, sql, assertOpen }: Context, sweep: () => Promi
     async deferConversation(conversationKey, until) {
       assertOpen();
       const at = toTime(until, 'until');
-      await database.write((tx) => {
-        tx.run(sql.pause, [conversationKey, at]);
-        tx.run(sql.deferRows, [conversationKey, at]);
-      });
+      await database.run(sql.pause, [conversationKey, at]);
     },
     dropConversation: (conversationKey, reason) => changed(sql.drop, [conversationKey, reason]),
     listDead: (limit) => rows(sql.listDead, [toLimit(limit)]),
