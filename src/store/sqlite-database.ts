@@ -11,6 +11,15 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 
 /** How often the checkpoint thread copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 250;
+/** 8,192 frames of 4 KiB pages: the WAL is started over once it passes about 32 MB. */
+const WAL_RESTART_FRAMES = 8_192;
+
+export interface SqliteOpenOptions {
+  busyTimeoutMs: number;
+  onCheckpointError?: (error: Error) => void;
+  /** Tests set a small one to see the WAL start over. */
+  walRestartFrames?: number;
+}
 
 /** Synchronous statements, for work that runs inside a shared commit. */
 export interface SqliteStatements {
@@ -40,9 +49,11 @@ export interface SqliteDatabase {
  * Opens one connection with a busy timeout (several processes share the file, and writers queue rather
  * than fail with SQLITE_BUSY) and WAL, so readers never block the single writer.
  */
-export async function openSqliteDatabase(file: string, busyTimeoutMs: number, onCheckpointError: (error: Error) => void = () => undefined): Promise<SqliteDatabase> {
+export async function openSqliteDatabase(file: string, options: SqliteOpenOptions): Promise<SqliteDatabase> {
+  const { busyTimeoutMs, onCheckpointError = () => undefined } = options;
   const raw = new Database(file, { timeout: busyTimeoutMs });
   let checkpointer: Checkpointer | undefined;
+  const reportCheckpointError = (error: unknown) => onCheckpointError(new Error(`SQLite checkpoint: ${error instanceof Error ? error.message : String(error)}`));
   try {
     const wal = raw.pragma('journal_mode = WAL', { simple: true }) === 'wal'; // ':memory:' stays in memory
     // With WAL, NORMAL syncs at checkpoints rather than on every commit: a crashed process loses nothing,
@@ -50,7 +61,22 @@ export async function openSqliteDatabase(file: string, busyTimeoutMs: number, on
     raw.pragma('synchronous = NORMAL');
     if (wal) {
       raw.pragma('wal_autocheckpoint = 0'); // the checkpoint thread does it (sqlite-checkpointer.ts)
-      checkpointer = startCheckpointer(file, { intervalMs: CHECKPOINT_INTERVAL_MS, busyTimeoutMs, onError: (message) => onCheckpointError(new Error(`SQLite checkpoint: ${message}`)) });
+      checkpointer = startCheckpointer(file, {
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        busyTimeoutMs,
+        restartFrames: options.walRestartFrames ?? WAL_RESTART_FRAMES,
+        // Between two commits (they run whole inside one callback), never inside one.
+        onLongWal: () =>
+          setImmediate(() => {
+            if (!raw.open) return;
+            try {
+              raw.pragma('wal_checkpoint(PASSIVE)');
+            } catch (error) {
+              reportCheckpointError(error);
+            }
+          }),
+        onError: (message) => reportCheckpointError(new Error(message)),
+      });
     }
   } catch (error) {
     raw.close();

@@ -27,7 +27,7 @@ export async function createSqliteStore(location: string, options: BackendOption
   const sql = toSql(options.prefix);
   let database: SqliteDatabase;
   try {
-    database = await openSqliteDatabase(file, BUSY_TIMEOUT_MS, options.onBackgroundError);
+    database = await openSqliteDatabase(file, { busyTimeoutMs: BUSY_TIMEOUT_MS, onCheckpointError: options.onBackgroundError });
   } catch (error) {
     throw toUnreachableError(`sqlite://${location}`, error);
   }

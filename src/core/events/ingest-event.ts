@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { toConversationKey } from '../chat.ts';
+import { newTimeOrderedId } from '../time-ordered-id.ts';
 import type { CustomerLedger } from '../customers/customer-ledger.ts';
 import type { SubscriptionDirectory } from '../notifications/subscriptions.ts';
 import type { EventStore, OutboxMessage } from './event-store.port.ts';
@@ -47,9 +47,9 @@ export function createEventRecorder(deps: EventRecorderDependencies): EventRecor
       const fact = factOf(event);
       const known = fact !== undefined && (await deps.facts.isKnown(fact));
       const audience = !known && event.notification ? await deps.subscriptions.listFor(event.notification) : [];
-      const eventId = randomUUID();
+      const eventId = newTimeOrderedId(deps.now());
       const messages: OutboxMessage[] = audience.map((subscription) => ({
-        id: randomUUID(),
+        id: newTimeOrderedId(deps.now()),
         eventId,
         conversationKey: toConversationKey(subscription.address),
         payload: { template: 'customer-timeline', event: { ...event }, address: subscription.address },

@@ -13,7 +13,7 @@ describe('SQLite database wrapper', () => {
   beforeEach(async () => {
     folder = await mkdtemp(path.join(os.tmpdir(), 'sqlite-database-'));
     file = path.join(folder, 'db.sqlite');
-    database = await openSqliteDatabase(file, 1000);
+    database = await openSqliteDatabase(file, { busyTimeoutMs: 1000 });
     await database.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
   });
   afterEach(async () => {
@@ -78,7 +78,7 @@ describe('SQLite database wrapper', () => {
   it('when another process holds the write lock past the busy timeout, then the queued writes fail and store nothing', async () => {
     const blocker = new Database(file);
     blocker.exec('BEGIN IMMEDIATE');
-    const slow = await openSqliteDatabase(file, 50);
+    const slow = await openSqliteDatabase(file, { busyTimeoutMs: 50 });
     try {
       await assert.rejects(slow.run('INSERT INTO items VALUES (?1)', ['blocked']), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
     } finally {
@@ -94,7 +94,7 @@ describe('SQLite database wrapper', () => {
     await database.close();
     assert.equal(await queued, 1);
     await assert.rejects(database.run('INSERT INTO items VALUES (?1)', ['late']), /closed/);
-    database = await openSqliteDatabase(file, 1000);
+    database = await openSqliteDatabase(file, { busyTimeoutMs: 1000 });
     assert.deepEqual(await names(), ['last']);
   });
 
@@ -107,6 +107,23 @@ describe('SQLite database wrapper', () => {
     const deadline = Date.now() + 5_000;
     while (statSync(file).size < before + 200 * 2000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(statSync(file).size >= before + 200 * 2000, `the database file stayed at ${statSync(file).size} bytes`);
+  });
+
+  it('when writes never stop, then the WAL is started over once it passes its limit instead of growing', async () => {
+    const { statSync } = await import('node:fs');
+    await database.close();
+    database = await openSqliteDatabase(file, { busyTimeoutMs: 1000, walRestartFrames: 50 });
+    await database.exec('CREATE TABLE blobs (body TEXT)');
+    const body = 'x'.repeat(3000);
+    const started = Date.now();
+    // About 1.5 s of steady commits: every checkpoint pass of the thread finds new frames behind it.
+    while (Date.now() - started < 1_500) {
+      await Promise.all(Array.from({ length: 20 }, () => database.run('INSERT INTO blobs VALUES (?1)', [body])));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const written = (await database.get<{ n: number }>('SELECT count(*) AS n FROM blobs'))?.n ?? 0;
+    const walBytes = statSync(`${file}-wal`).size;
+    assert.ok(walBytes < (written * 3000) / 2, `the WAL holds ${walBytes} bytes after ${written} rows of 3 KB`);
   });
 
   it('when parameters are booleans or undefined, then they are stored as 1/0 and NULL', async () => {
