@@ -3,8 +3,8 @@
  * better-sqlite3. Statements run synchronously on the main thread: a prepared INSERT costs microseconds.
  * What costs is the commit (a WAL append per transaction), so writes are group-committed: every write
  * asked for during one turn of the event loop runs in ONE transaction at the end of that turn, and each
- * caller's promise settles after the commit. Under 50 concurrent webhooks that is one commit for dozens
- * of events instead of several per event.
+ * caller's promise settles after the commit. Under 50 concurrent webhooks that is one commit for about
+ * nine events instead of several commits per event.
  */
 import Database from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
