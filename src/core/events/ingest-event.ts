@@ -35,7 +35,7 @@ export interface EventRecorder {
    * (by a webhook or the poll): the event is stored for the record, with nobody to notify.
    */
   record(event: DomainEvent, raw?: Record<string, unknown>): Promise<{ outcome: RecordOutcome; eventId: string; notifications: number }>;
-  /** Resolves when the ledger writes queued so far are done (tests, shutdown). */
+  /** Resolves when the fact and ledger writes queued so far are done (tests, shutdown). */
   settled?(): Promise<void>;
 }
 
