@@ -8,7 +8,8 @@ import { createRestoreCommand } from '../restoration/restore.command.ts';
 import type { CustomerLedger } from '../customers/customer-ledger.ts';
 import { createHistoryCommand } from '../customers/history.command.ts';
 import { createPendingCommand } from '../customers/pending.command.ts';
-import { createStatusCommand, type StatusDirectory } from '../customers/status.command.ts';
+import type { StatusDirectory } from '../customers/one-customer.ts';
+import { createStatusCommand } from '../customers/status.command.ts';
 import { createHelpCommand } from './help.command.ts';
 import { createLanguageCommand } from './language.command.ts';
 

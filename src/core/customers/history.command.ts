@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Locale, Reply } from '../chat.ts';
 import type { Command } from '../commands/command.ts';
-import type { CallContext, Customer } from '../relationships/partner-center.port.ts';
-import { toFailureReply } from '../relationships/invitation-reply.ts';
-import { errorReply } from '../replies.ts';
+import type { Customer } from '../relationships/partner-center.port.ts';
 import type { RestorationStore } from '../restoration/restoration-store.ts';
 import type { CustomerLedger } from './customer-ledger.ts';
-import { resolveCustomer, type StatusDirectory } from './status.command.ts';
+import { runForOneCustomer, type StatusDirectory } from './one-customer.ts';
 
 /** Enough lines for one card on both platforms (Slack allows 50 blocks). */
 export const MAX_HISTORY_LINES = 30;
@@ -34,18 +31,10 @@ export function createHistoryCommand(directory: StatusDirectory, ledger: Pick<Cu
     usage: 'history <customer>',
     aliases: ['verlauf'],
     adminOnly: false,
-    async run({ locale, args }) {
-      const query = args.join(' ').trim();
-      if (!query) return errorReply(locale, 'HISTORY.USAGE');
-      const call: CallContext = { locale, correlationId: randomUUID() };
-      try {
-        const { customer, reply } = await resolveCustomer(directory, query, call);
-        if (!customer) return reply(locale, 'history');
-        return historyReply(locale, customer, await collectHistory(customer.id.toLowerCase(), ledger, restorations));
-      } catch (error) {
-        return toFailureReply(locale, error, call.correlationId);
-      }
-    },
+    run: (context) =>
+      runForOneCustomer(directory, context, { command: 'history', usageKey: 'HISTORY.USAGE' }, async (customer) =>
+        historyReply(context.locale, customer, await collectHistory(customer.id.toLowerCase(), ledger, restorations)),
+      ),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionContext, ActionHandler } from '../commands/action.ts';
 import type { Command } from '../commands/command.ts';
-import type { StatusDirectory } from '../customers/status.command.ts';
+import type { StatusDirectory } from '../customers/one-customer.ts';
 import { isAppError } from '../errors.ts';
 import type { CallContext } from '../relationships/partner-center.port.ts';
 import { toFailureReply } from '../relationships/invitation-reply.ts';
