@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseAccessAssignments } from './core/restoration/access-assignments.ts';
+import { STORE_PREFIX_PATTERN } from './store/store-support.ts';
 
 const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
@@ -55,7 +56,7 @@ const schema = z.object({
     .string()
     .trim()
     .default('prb')
-    .refine((value) => /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(value), { message: 'must start with a letter; letters, digits and underscores only (at most 40)' }),
+    .refine((value) => STORE_PREFIX_PATTERN.test(value), { message: 'must start with a letter; letters, digits and underscores only (at most 40)' }),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),

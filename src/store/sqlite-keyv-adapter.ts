@@ -2,7 +2,8 @@
  * keyv's storage adapter on the SQLite store's own connection. @keyv/sqlite opened a second connection
  * on the callback driver, whose writes then had to take turns with the outbox's transactions; on one
  * connection they simply do. Same table layout as @keyv/sqlite (key PRIMARY KEY, value TEXT), so files
- * written before keep working. keyv serialises values and keeps the expiry inside them.
+ * written before keep working. keyv serialises values and keeps the expiry inside them. Only what keyv
+ * requires is here: the store's KeyValue port reads and writes one key at a time.
  */
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
@@ -36,12 +37,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
     return row?.value as Value | undefined;
   }
 
-  async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
-    const rows = await this.database.all<ValueRow>(this.sql.getMany, [JSON.stringify(keys)]);
-    const values = new Map(rows.map((row) => [row.key, row.value]));
-    return keys.map((key) => values.get(key) as Value | undefined);
-  }
-
   async set(key: string, value: unknown): Promise<boolean> {
     await this.database.run(this.sql.set, [key, value]);
     return true;
@@ -49,14 +44,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
 
   async delete(key: string): Promise<boolean> {
     return (await this.database.run(this.sql.delete, [key])) > 0;
-  }
-
-  async deleteMany(keys: string[]): Promise<boolean> {
-    return (await this.database.run(this.sql.deleteMany, [JSON.stringify(keys)])) > 0;
-  }
-
-  async has(key: string): Promise<boolean> {
-    return (await this.database.get(this.sql.get, [key])) !== undefined;
   }
 
   async clear(): Promise<void> {
@@ -72,10 +59,8 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
 function toSql(table: string) {
   return {
     get: `SELECT key, value FROM ${table} WHERE key = ?1`,
-    getMany: `SELECT key, value FROM ${table} WHERE key IN (SELECT value FROM json_each(?1))`,
     set: `INSERT INTO ${table} (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     delete: `DELETE FROM ${table} WHERE key = ?1`,
-    deleteMany: `DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?1))`,
     clear: `DELETE FROM ${table} WHERE key LIKE ?1 ESCAPE '\\'`,
   };
 }

@@ -17,8 +17,11 @@ export interface BackendOptions {
 }
 
 /** The prefix ends up inside SQL identifiers, so only identifier characters are allowed. */
+/** A store prefix ends up inside SQL identifiers and Redis keys (config.ts checks STORE_PREFIX with it too). */
+export const STORE_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+
 export function assertPrefix(prefix: string): void {
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(prefix)) {
+  if (!STORE_PREFIX_PATTERN.test(prefix)) {
     throw new AppError('STORE.BAD_PREFIX', {
       expected: false,
       message: 'Store prefix must start with a letter and contain only letters, digits and underscores (at most 40).',
