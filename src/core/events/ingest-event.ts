@@ -98,7 +98,9 @@ function createAfterAnswer(deps: EventRecorderDependencies) {
     for (const note of batch) {
       if (!note.ledger || !deps.ledger) continue;
       const key = note.event.customer?.id ?? note.event.customerId ?? '';
-      byCustomer.set(key, [...(byCustomer.get(key) ?? []), note]);
+      const notes = byCustomer.get(key) ?? [];
+      notes.push(note);
+      byCustomer.set(key, notes);
     }
     const ledger = deps.ledger;
     const results = await Promise.allSettled([
